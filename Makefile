@@ -1,0 +1,65 @@
+# GigFlow: every command a person needs. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Target of db-reset; empty means the persistent local cluster (started when needed).
+DATABASE_URL ?=
+SQL_SOURCES := supabase/migrations supabase/seed.sql supabase/local functions policies tests/sql
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test test-sql test-py lint format os-deps venv db-up db-down db-reset db-url snapshots clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed ## create .venv with the project and its dev tools
+
+os-deps: ## install pgTAP and plpgsql_check when missing (apt)
+	@scripts/install-os-deps.sh
+
+demo: venv ## start the local database, build it, show search results
+	$(BIN)/gigflow demo
+
+test: os-deps venv lint ## lint, then every SQL and Python test on a throwaway cluster
+	$(BIN)/pytest
+
+test-sql: os-deps venv ## only the pgTAP files in tests/sql
+	$(BIN)/pytest tests/py/test_pgtap.py
+
+test-py: os-deps venv ## only the Python tests
+	$(BIN)/pytest --deselect tests/py/test_pgtap.py
+
+lint: venv ## ruff and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint --processes 2 $(SQL_SOURCES)
+
+format: venv ## let ruff and sqlfluff fix what they can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/sqlfluff fix --processes 2 $(SQL_SOURCES)
+
+snapshots: venv ## copy functions/ and policies/ into the newest migration
+	$(BIN)/python -m worker.snapshots
+
+db-up: venv ## start the persistent local cluster (built on first start); prints its URL
+	$(BIN)/gigflow db up
+
+db-down: venv ## stop the persistent local cluster
+	$(BIN)/gigflow db down
+
+db-url: venv ## print the local cluster's URL
+	@$(BIN)/gigflow db url
+
+db-reset: venv ## rebuild DATABASE_URL (default: local) from migrations + seed
+	$(BIN)/gigflow db reset $(if $(DATABASE_URL),--database-url '$(DATABASE_URL)')
+
+clean: ## stop the local cluster and remove it and the venv
+	-$(BIN)/gigflow db down
+	rm -rf .local $(VENV)
