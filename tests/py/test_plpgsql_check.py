@@ -30,4 +30,4 @@ where issue.message not like 'OUT variable "%" is maybe unmodified'
 def test_plpgsql_check_finds_nothing(admin_url: str) -> None:
     with psycopg.connect(admin_url) as conn:
         issues = conn.execute(CHECK_ALL).fetchall()
-    assert issues == []
+    assert not issues, "\n".join(str(issue) for issue in issues)

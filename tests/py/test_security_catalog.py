@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 
 # security definer RPCs that anon may call on purpose.
-ANON_DEFINER_ALLOWED = {"public.search_gigs"}
+ANON_DEFINER_ALLOWED = {"public.search_gigs", "public.quote_order"}
 
 
 def offenders(conn: psycopg.Connection, query: str) -> list[str]:

@@ -1,0 +1,344 @@
+-- Orders: pricing and creation. Prices come only from the stored packages and extras;
+-- nothing a client sends about money is read.
+
+create or replace function private.refuse_change()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    raise exception using
+        errcode = '42501',
+        message = format('%s rows are append-only', tg_table_name);
+end;
+$$;
+
+revoke execute on function private.refuse_change() from public, anon, authenticated;
+
+-- Policy helper: is the signed-in user the buyer or seller of this order (or an admin)?
+-- Definer so that policies on tables hanging off orders stay one line and cheap.
+create or replace function private.can_see_order(target_order_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+    select exists (
+        select 1 from public.orders as o
+        where o.id = target_order_id
+            and (o.buyer_id = (select auth.uid()) or o.seller_id = (select auth.uid()))
+    ) or (select private.is_admin())
+$$;
+
+revoke execute on function private.can_see_order(uuid) from public, anon, authenticated;
+grant execute on function private.can_see_order(uuid) to authenticated, service_role;
+
+-- Fee = subtotal x bps / 10000, rounded half up to the cent, in integer arithmetic.
+create or replace function private.fee_cents(subtotal_cents bigint, fee_bps integer)
+returns integer
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+    select ((subtotal_cents * fee_bps + 5000) / 10000)::integer
+$$;
+
+revoke execute on function private.fee_cents(bigint, integer) from public, anon, authenticated;
+
+-- The price breakdown a checkout shows. `extras` is a JSON array of
+-- {"extra_id": uuid, "quantity": n}. Refuses (with the reason) a gig that is not for
+-- sale, a seller who is not verified, a buyer who is the seller, unknown or repeated
+-- extras, and quantities outside 1..max_quantity.
+create or replace function private.quote(
+    buyer_id uuid,
+    target_gig_id uuid,
+    target_tier public.package_tier,
+    extras jsonb
+)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+    gig public.gigs;
+    package public.gig_packages;
+    requested_extras jsonb := coalesce(extras, '[]'::jsonb);
+    extra_lines jsonb;
+    extras_total bigint;
+    extra_days integer;
+    subtotal bigint;
+    platform_fee_bps integer;
+    platform_fee integer;
+begin
+    if target_gig_id is null or target_tier is null then
+        raise exception using errcode = '22004', message = 'gig_id and tier are required';
+    end if;
+
+    select g.* into gig from public.gigs as g where g.id = target_gig_id;
+    if gig.id is null then
+        raise exception using errcode = 'P0002', message = format('gig %s does not exist', target_gig_id);
+    end if;
+    if gig.status <> 'published' then
+        raise exception using
+            errcode = '55000',
+            message = format('gig %s is %s and cannot be bought', target_gig_id, gig.status);
+    end if;
+    if not exists (
+        select 1 from public.seller_accounts as s
+        where s.user_id = gig.seller_id and s.kyc_status = 'verified'
+    ) then
+        raise exception using
+            errcode = 'GF001',
+            message = format('the seller of gig %s has not passed identity verification', target_gig_id);
+    end if;
+    if buyer_id = gig.seller_id then
+        raise exception using errcode = '22023', message = 'sellers cannot buy their own gig';
+    end if;
+
+    select p.* into package from public.gig_packages as p
+    where p.gig_id = target_gig_id and p.tier = target_tier;
+    if package.id is null then
+        raise exception using
+            errcode = 'P0002',
+            message = format('gig %s has no %s package', target_gig_id, target_tier);
+    end if;
+
+    if pg_catalog.jsonb_typeof(requested_extras) <> 'array'
+        or pg_catalog.jsonb_array_length(requested_extras) > 20
+        or exists (
+            select 1 from pg_catalog.jsonb_array_elements(requested_extras) as item
+            where pg_catalog.jsonb_typeof(item) <> 'object'
+                or pg_catalog.jsonb_typeof(item -> 'quantity') <> 'number'
+                or (item ->> 'extra_id') !~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
+                or (item ->> 'quantity') !~ '^[0-9]{1,3}$'
+        ) then
+        raise exception using
+            errcode = '22023',
+            message = 'extras must be an array of at most 20 {"extra_id": uuid, "quantity": integer}';
+    end if;
+
+    perform 1 from pg_catalog.jsonb_array_elements(requested_extras) as item
+    left join public.gig_extras as e
+        on e.id = (item ->> 'extra_id')::uuid and e.gig_id = target_gig_id
+    where e.id is null;
+    if found then
+        raise exception using
+            errcode = 'P0002',
+            message = format('an extra does not belong to gig %s', target_gig_id);
+    end if;
+    perform 1 from pg_catalog.jsonb_array_elements(requested_extras) as item
+    group by item ->> 'extra_id' having pg_catalog.count(*) > 1;
+    if found then
+        raise exception using errcode = '22023', message = 'each extra may appear only once';
+    end if;
+    perform 1 from pg_catalog.jsonb_array_elements(requested_extras) as item
+    join public.gig_extras as e on e.id = (item ->> 'extra_id')::uuid
+    where (item ->> 'quantity')::integer not between 1 and e.max_quantity;
+    if found then
+        raise exception using
+            errcode = '22023',
+            message = 'an extra''s quantity is outside 1..its max_quantity';
+    end if;
+
+    select
+        pg_catalog.jsonb_agg(
+            pg_catalog.jsonb_build_object(
+                'extra_id', e.id,
+                'title', e.title,
+                'unit_price_cents', e.price_cents,
+                'quantity', (item ->> 'quantity')::integer,
+                'line_total_cents', e.price_cents * (item ->> 'quantity')::integer,
+                'extra_delivery_days', e.extra_delivery_days
+            )
+            order by e.position, e.title
+        ),
+        coalesce(pg_catalog.sum(e.price_cents::bigint * (item ->> 'quantity')::integer), 0),
+        coalesce(pg_catalog.sum(e.extra_delivery_days), 0)
+    into extra_lines, extras_total, extra_days
+    from pg_catalog.jsonb_array_elements(requested_extras) as item
+    join public.gig_extras as e on e.id = (item ->> 'extra_id')::uuid;
+
+    subtotal := package.price_cents + extras_total;
+    if subtotal > 100000000 then
+        raise exception using errcode = '22023', message = 'an order may not exceed 1,000,000.00';
+    end if;
+    select s.fee_bps into platform_fee_bps from private.platform_settings as s;
+    platform_fee := private.fee_cents(subtotal, platform_fee_bps);
+
+    return pg_catalog.jsonb_build_object(
+        'gig_id', gig.id,
+        'gig_title', gig.title,
+        'seller_id', gig.seller_id,
+        'package_id', package.id,
+        'tier', package.tier,
+        'currency', package.currency,
+        'package_price_cents', package.price_cents,
+        'extras', coalesce(extra_lines, '[]'::jsonb),
+        'extras_cents', extras_total,
+        'subtotal_cents', subtotal,
+        'fee_bps', platform_fee_bps,
+        'platform_fee_cents', platform_fee,
+        'seller_net_cents', subtotal - platform_fee,
+        'total_cents', subtotal,
+        'delivery_days', package.delivery_days + extra_days,
+        'revisions_included', package.revisions_included
+    );
+end;
+$$;
+
+revoke execute on function private.quote(uuid, uuid, public.package_tier, jsonb)
+from public, anon, authenticated;
+
+-- The checkout's price breakdown for the signed-in buyer (or a visitor, who cannot be
+-- the seller). The buyer pays total_cents; the platform keeps platform_fee_cents.
+create or replace function public.quote_order(
+    gig_id uuid,
+    tier public.package_tier,
+    extras jsonb default '[]'
+)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+    select private.quote((select auth.uid()), gig_id, tier, extras)
+$$;
+
+revoke execute on function public.quote_order(uuid, public.package_tier, jsonb)
+from public, anon, authenticated;
+grant execute on function public.quote_order(uuid, public.package_tier, jsonb)
+to anon, authenticated, service_role;
+
+-- Server only (the worker, when it creates the Whop checkout for a signed-in buyer):
+-- the order is priced by private.quote and starts in pending_payment; only a verified
+-- payment moves it on.
+create or replace function public.create_pending_order(
+    buyer_id uuid,
+    gig_id uuid,
+    tier public.package_tier,
+    extras jsonb default '[]',
+    attribution jsonb default '{}'
+)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    priced jsonb;
+    created public.orders;
+    expires_after interval;
+begin
+    if buyer_id is null or not exists (select 1 from public.profiles as p where p.id = buyer_id) then
+        raise exception using errcode = 'P0002', message = format('buyer %s does not exist', buyer_id);
+    end if;
+    if pg_catalog.jsonb_typeof(coalesce(attribution, '{}'::jsonb)) <> 'object'
+        or pg_catalog.length(attribution::text) > 2000 then
+        raise exception using errcode = '22023', message = 'attribution must be a small JSON object';
+    end if;
+
+    priced := private.quote(buyer_id, gig_id, tier, extras);
+    select s.checkout_expires_after into expires_after from private.platform_settings as s;
+
+    insert into public.orders (
+        buyer_id, seller_id, gig_id, package_id, tier, gig_title, currency,
+        package_price_cents, extras_cents, subtotal_cents, fee_bps, fee_cents,
+        seller_net_cents, delivery_days, revisions_included, checkout_expires_at, attribution
+    )
+    values (
+        buyer_id,
+        (priced ->> 'seller_id')::uuid,
+        gig_id,
+        (priced ->> 'package_id')::uuid,
+        tier,
+        priced ->> 'gig_title',
+        priced ->> 'currency',
+        (priced ->> 'package_price_cents')::integer,
+        (priced ->> 'extras_cents')::integer,
+        (priced ->> 'subtotal_cents')::integer,
+        (priced ->> 'fee_bps')::integer,
+        (priced ->> 'platform_fee_cents')::integer,
+        (priced ->> 'seller_net_cents')::integer,
+        (priced ->> 'delivery_days')::integer,
+        (priced ->> 'revisions_included')::integer,
+        pg_catalog.now() + expires_after,
+        coalesce(attribution, '{}'::jsonb)
+    )
+    returning * into created;
+
+    insert into public.order_extras (
+        order_id, extra_id, title, unit_price_cents, quantity, line_total_cents, extra_delivery_days
+    )
+    select
+        created.id,
+        (line ->> 'extra_id')::uuid,
+        line ->> 'title',
+        (line ->> 'unit_price_cents')::integer,
+        (line ->> 'quantity')::integer,
+        (line ->> 'line_total_cents')::integer,
+        (line ->> 'extra_delivery_days')::integer
+    from pg_catalog.jsonb_array_elements(priced -> 'extras') as line;
+
+    return created;
+end;
+$$;
+
+revoke execute on function public.create_pending_order(uuid, uuid, public.package_tier, jsonb, jsonb)
+from public, anon, authenticated;
+grant execute on function public.create_pending_order(uuid, uuid, public.package_tier, jsonb, jsonb)
+to service_role;
+
+-- Server only: remember the Whop checkout created for a pending order.
+create or replace function public.attach_checkout(target_order_id uuid, whop_checkout_id text)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    updated public.orders;
+begin
+    if pg_catalog.char_length(coalesce(whop_checkout_id, '')) not between 1 and 100 then
+        raise exception using errcode = '22023', message = 'whop_checkout_id must be 1 to 100 characters';
+    end if;
+    update public.orders as o
+    set whop_checkout_id = attach_checkout.whop_checkout_id
+    where o.id = target_order_id
+        and o.status = 'pending_payment'
+        and (o.whop_checkout_id is null or o.whop_checkout_id = attach_checkout.whop_checkout_id)
+    returning * into updated;
+    if updated.id is null then
+        raise exception using
+            errcode = '55000',
+            message = format('order %s is not a pending order without a checkout', target_order_id);
+    end if;
+    return updated;
+end;
+$$;
+
+revoke execute on function public.attach_checkout(uuid, text) from public, anon, authenticated;
+grant execute on function public.attach_checkout(uuid, text) to service_role;
+
+-- Server only: the platform fee for future orders (basis points, 0..5000).
+create or replace function public.set_platform_fee_bps(fee_bps integer)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    if fee_bps is null or fee_bps not between 0 and 5000 then
+        raise exception using errcode = '22023', message = 'fee_bps must be between 0 and 5000';
+    end if;
+    update private.platform_settings as s set fee_bps = set_platform_fee_bps.fee_bps;
+    return fee_bps;
+end;
+$$;
+
+revoke execute on function public.set_platform_fee_bps(integer) from public, anon, authenticated;
+grant execute on function public.set_platform_fee_bps(integer) to service_role;

@@ -1,0 +1,120 @@
+-- Orders and everything hanging off them: the buyer, the seller and admins see them;
+-- nobody else does, and nobody writes them directly: the order functions do.
+
+create policy "participants read their orders"
+on public.orders
+for select
+to authenticated
+using (
+    buyer_id = (select auth.uid())
+    or seller_id = (select auth.uid())
+    or (select private.is_admin())
+);
+
+create policy "participants read their order extras"
+on public.order_extras
+for select
+to authenticated
+using (private.can_see_order(order_id));
+
+create policy "participants read their requirement answers"
+on public.order_requirement_answers
+for select
+to authenticated
+using (private.can_see_order(order_id));
+
+create policy "participants read their deliveries"
+on public.order_deliveries
+for select
+to authenticated
+using (private.can_see_order(order_id));
+
+create policy "participants read their order events"
+on public.order_events
+for select
+to authenticated
+using (private.can_see_order(order_id));
+
+create policy "participants read their refunds"
+on public.refunds
+for select
+to authenticated
+using (private.can_see_order(order_id));
+
+create policy "participants read their order messages"
+on public.order_messages
+for select
+to authenticated
+using (private.can_see_order(order_id));
+
+create policy "participants send messages on their orders"
+on public.order_messages
+for insert
+to authenticated
+with check (sender_id = (select auth.uid()) and private.can_see_order(order_id));
+
+create policy "users read their notifications"
+on public.notifications
+for select
+to authenticated
+using (user_id = (select auth.uid()));
+
+create policy "users mark their notifications read"
+on public.notifications
+for update
+to authenticated
+using (user_id = (select auth.uid()))
+with check (user_id = (select auth.uid()));
+
+-- Questions are public with their gig; a buyer keeps seeing them for gigs they ordered.
+create policy "requirements are visible with their gig"
+on public.gig_requirements
+for select
+to anon, authenticated
+using (exists (
+    select 1 from public.gigs as g
+    where g.id = gig_requirements.gig_id
+));
+
+create policy "buyers read the requirements of gigs they ordered"
+on public.gig_requirements
+for select
+to authenticated
+using (
+    exists (
+        select 1 from public.orders as o
+        where o.gig_id = gig_requirements.gig_id and o.buyer_id = (select auth.uid())
+    )
+);
+
+create policy "sellers add requirements to their gigs"
+on public.gig_requirements
+for insert
+to authenticated
+with check (private.sells_gig(gig_id));
+
+create policy "sellers edit requirements of their gigs"
+on public.gig_requirements
+for update
+to authenticated
+using (private.sells_gig(gig_id))
+with check (private.sells_gig(gig_id));
+
+create policy "sellers delete requirements of their gigs"
+on public.gig_requirements
+for delete
+to authenticated
+using (private.sells_gig(gig_id));
+
+-- Released reviews are public; before release only their author sees them.
+create policy "anyone reads released reviews"
+on public.reviews
+for select
+to anon, authenticated
+using (released_at is not null);
+
+create policy "reviewers read their own reviews"
+on public.reviews
+for select
+to authenticated
+using (reviewer_id = (select auth.uid()));
