@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Target of db-reset; empty means the persistent local cluster (started when needed).
 DATABASE_URL ?=
-SQL_SOURCES := supabase/migrations supabase/seed.sql supabase/local functions policies tests/sql
+SQL_SOURCES := supabase/migrations supabase/seed.sql supabase/local functions policies
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test test-sql test-py lint format os-deps venv db-up db-down db-reset db-url snapshots clean
