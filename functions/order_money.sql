@@ -116,7 +116,8 @@ begin
         raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
     end if;
 
-    select r.* into settled from public.refunds as r where r.whop_refund_id = record_refund.whop_refund_id;
+    select r.* into settled from public.refunds as r
+    where r.whop_refund_id = record_refund.whop_refund_id and r.status = 'succeeded';
     if settled.id is not null then
         if settled.order_id <> target.id or settled.amount_cents <> record_refund.amount_cents then
             raise exception using
@@ -154,6 +155,7 @@ begin
             net_refund_cents = record_refund.amount_cents - fee_share,
             settled_at = pg_catalog.now()
         where r.id = refund_request_id and r.order_id = target.id and r.status = 'requested'
+            and (r.whop_refund_id is null or r.whop_refund_id = record_refund.whop_refund_id)
         returning r.* into settled;
         if settled.id is null then
             raise exception using
