@@ -32,12 +32,13 @@ where status in ('received', 'waiting', 'failed');
 -- A chargeback opened at Whop freezes the order like a dispute between the parties.
 insert into private.order_transitions (from_status, action, actor, to_status)
 select
-    from_status::public.order_status,
-    'open_dispute',
-    'system',
-    'disputed'
-from unnest(array['awaiting_requirements', 'in_progress', 'delivered', 'revision_requested', 'completed'])
-        as from_status;
+    edge.from_status::public.order_status,
+    'open_dispute'::public.order_action as action,
+    'system'::public.order_actor as actor,
+    'disputed'::public.order_status as to_status
+from unnest(
+    array['awaiting_requirements', 'in_progress', 'delivered', 'revision_requested', 'completed']
+) as edge (from_status);
 
 -- snapshot: functions/webhooks.sql
 -- The Whop webhook inbox: ingest, process, retry, replay. Payloads are Whop's legacy
