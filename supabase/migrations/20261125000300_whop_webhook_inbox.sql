@@ -37,8 +37,8 @@ select
     'system'::public.order_actor as actor,
     'disputed'::public.order_status as to_status
 from unnest(
-    array['awaiting_requirements', 'in_progress', 'delivered', 'revision_requested', 'completed']
-) as edge (from_status);
+        array['awaiting_requirements', 'in_progress', 'delivered', 'revision_requested', 'completed']
+    ) as edge (from_status);
 
 -- snapshot: functions/webhooks.sql
 -- The Whop webhook inbox: ingest, process, retry, replay. Payloads are Whop's legacy
