@@ -163,7 +163,7 @@ create table public.gigs (
     category_id bigint not null references public.categories (id) on delete restrict,
     title text not null check (char_length(title) between 10 and 120),
     description text not null default '' check (char_length(description) <= 10000),
-    tags text [] not null default '{}' check (
+    tags text[] not null default '{}' check (
         cardinality(tags) <= 10 and private.tags_are_valid(tags)
     ),
     currency text not null default 'USD' check (currency ~ '^[A-Z]{3}$'),
@@ -220,7 +220,7 @@ create table public.gig_packages (
     currency text not null check (currency ~ '^[A-Z]{3}$'),
     delivery_days integer not null check (delivery_days between 1 and 90),
     revisions_included integer not null default 1 check (revisions_included between 0 and 20),
-    features text [] not null default '{}' check (cardinality(features) <= 20),
+    features text[] not null default '{}' check (cardinality(features) <= 20),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
     constraint one_package_per_tier unique (gig_id, tier),

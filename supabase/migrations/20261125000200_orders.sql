@@ -80,9 +80,13 @@ create table private.order_transitions (
 revoke all on private.order_transitions from public, anon, authenticated;
 
 insert into private.order_transitions (from_status, action, actor, to_status)
-select from_status::public.order_status, action::public.order_action, actor::public.order_actor,
+select
+    from_status::public.order_status,
+    action::public.order_action,
+    actor::public.order_actor,
     to_status::public.order_status
-from (values
+from (
+    values
     ('pending_payment', 'pay', 'system', 'awaiting_requirements'),
     ('pending_payment', 'fail_payment', 'system', 'cancelled'),
     ('pending_payment', 'expire_checkout', 'system', 'cancelled'),
@@ -131,7 +135,7 @@ create table public.gig_requirements (
     position integer not null default 0,
     question text not null check (char_length(question) between 1 and 500),
     kind public.requirement_kind not null default 'free_text',
-    choices text [] not null default '{}' check (cardinality(choices) <= 20),
+    choices text[] not null default '{}' check (cardinality(choices) <= 20),
     required boolean not null default true,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
