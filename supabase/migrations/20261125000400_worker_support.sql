@@ -1,0 +1,142 @@
+-- Service-role functions the worker calls for checkout, seller onboarding, KYC sync and
+-- the checkout return page. No new tables: they reuse orders, seller accounts and the
+-- webhook handlers.
+
+-- snapshot: functions/worker_support.sql
+-- What the worker needs beyond the order actions: checkout preparation, seller onboarding
+-- and applying what Whop's API reports through the very handlers the webhooks use. All
+-- service-role only.
+
+-- Create the pending order and say where its money goes. A seller without a Whop
+-- company cannot take payments, and nothing is written then.
+create or replace function public.prepare_checkout(
+    buyer_id uuid,
+    gig_id uuid,
+    tier public.package_tier,
+    extras jsonb default '[]',
+    attribution jsonb default '{}'
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    company_id text;
+    created public.orders;
+begin
+    select s.whop_company_id into company_id
+    from public.gigs as g
+    join public.seller_accounts as s on s.user_id = g.seller_id
+    where g.id = prepare_checkout.gig_id;
+    if company_id is null and exists (select 1 from public.gigs as g where g.id = prepare_checkout.gig_id) then
+        raise exception using
+            errcode = '55000',
+            message = format('the seller of gig %s cannot take payments yet', prepare_checkout.gig_id);
+    end if;
+    created := public.create_pending_order(buyer_id, gig_id, tier, extras, attribution);
+    return pg_catalog.jsonb_build_object('order', pg_catalog.to_jsonb(created), 'whop_company_id', company_id);
+end;
+$$;
+
+-- The seller account behind a user, for onboarding and KYC sync.
+create or replace function public.seller_account_for(seller_id uuid)
+returns public.seller_accounts
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+    account public.seller_accounts;
+begin
+    select s.* into account from public.seller_accounts as s where s.user_id = seller_account_for.seller_id;
+    if account.user_id is null then
+        raise exception using
+            errcode = 'P0002',
+            message = format('user %s has no seller account: call become_seller first', seller_id);
+    end if;
+    return account;
+end;
+$$;
+
+-- Remember the seller's Whop connected company, once: linking another one is refused.
+create or replace function public.link_whop_company(seller_id uuid, whop_company_id text)
+returns public.seller_accounts
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    account public.seller_accounts := public.seller_account_for(seller_id);
+begin
+    if pg_catalog.char_length(coalesce(whop_company_id, '')) not between 1 and 64 then
+        raise exception using errcode = '22023', message = 'whop_company_id must be 1 to 64 characters';
+    end if;
+    if account.whop_company_id is not null and account.whop_company_id <> link_whop_company.whop_company_id then
+        raise exception using
+            errcode = '55000',
+            message = format('seller %s is already linked to Whop company %s', seller_id, account.whop_company_id);
+    end if;
+    update public.seller_accounts as s
+    set whop_company_id = link_whop_company.whop_company_id,
+        kyc_status = case when s.kyc_status = 'unstarted' then 'pending'::public.kyc_status else s.kyc_status end,
+        kyc_updated_at = pg_catalog.now()
+    where s.user_id = link_whop_company.seller_id
+    returning s.* into account;
+    return account;
+end;
+$$;
+
+-- An order, as the checkout return page may ask about it: only its buyer.
+create or replace function public.order_checkout(target_order_id uuid, buyer_id uuid)
+returns public.orders
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+    found_order public.orders;
+begin
+    select o.* into found_order from public.orders as o
+    where o.id = target_order_id and o.buyer_id = order_checkout.buyer_id;
+    if found_order.id is null then
+        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
+    end if;
+    return found_order;
+end;
+$$;
+
+-- Apply a Whop object read from the API (a payment for the checkout return page, a
+-- ledger account's payout status for KYC sync, anything reconciliation finds) through
+-- the same handler as the webhook carrying it. Returns what the inbox would record.
+create or replace function public.apply_whop_object(
+    event_type text,
+    data jsonb,
+    company_id text default null
+)
+returns public.whop_event_status
+language sql
+security definer
+set search_path = ''
+as $$
+    select private.handle_whop_event(
+        event_type,
+        pg_catalog.jsonb_build_object('type', event_type, 'company_id', company_id, 'data', data)
+    )
+$$;
+
+revoke execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
+from public, anon, authenticated;
+revoke execute on function public.seller_account_for(uuid) from public, anon, authenticated;
+revoke execute on function public.link_whop_company(uuid, text) from public, anon, authenticated;
+revoke execute on function public.order_checkout(uuid, uuid) from public, anon, authenticated;
+revoke execute on function public.apply_whop_object(text, jsonb, text) from public, anon, authenticated;
+grant execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
+to service_role;
+grant execute on function public.seller_account_for(uuid) to service_role;
+grant execute on function public.link_whop_company(uuid, text) to service_role;
+grant execute on function public.order_checkout(uuid, uuid) to service_role;
+grant execute on function public.apply_whop_object(text, jsonb, text) to service_role;
+-- end snapshot: functions/worker_support.sql

@@ -1,0 +1,194 @@
+"""POST /webhooks/whop on the real app and a real database: verified deliveries are
+stored once and processed; anything unverifiable is refused and stores nothing."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from standardwebhooks import Webhook
+
+from tests.py import factories
+from worker import inbox
+from worker.app import create_app
+from worker.auth import TokenVerifier
+from worker.db import PostgresDatabase
+from worker.deps import Services
+from worker.webhook_signature import WebhookVerifier
+
+WEBHOOK_SECRET = "ws_test_secret_for_gigflow"
+JWT_SECRET = "test-jwt-secret-with-at-least-32-bytes!"
+
+
+@pytest.fixture
+def services(db_url: str) -> Iterator[Services]:
+    found = Services(
+        db=PostgresDatabase(db_url, max_size=20),
+        tokens=TokenVerifier(secret=JWT_SECRET),
+        webhooks=WebhookVerifier(WEBHOOK_SECRET),
+    )
+    yield found
+    found.db.close()
+
+
+@pytest.fixture
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services)) as test_client:
+        yield test_client
+
+
+def signed(
+    payload: dict, *, webhook_id: str | None = None, at: datetime | None = None
+) -> tuple[bytes, dict]:
+    body = json.dumps(payload)
+    message_id = webhook_id or f"msg_{uuid.uuid4().hex}"
+    timestamp = at or datetime.now(UTC)
+    signature = Webhook(WEBHOOK_SECRET.encode()).sign(message_id, timestamp, body)
+    headers = {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(timestamp.timestamp())),
+        "webhook-signature": signature,
+        "content-type": "application/json",
+    }
+    return body.encode(), headers
+
+
+def payment_succeeded(order_id: str, total: float = 123.45) -> dict:
+    payment_id = f"pay_{uuid.uuid4().hex[:12]}"
+    return {
+        "id": f"msg_{uuid.uuid4().hex[:12]}",
+        "api_version": "v1",
+        "type": "payment.succeeded",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "data": {
+            "id": payment_id,
+            "status": "paid",
+            "substatus": "succeeded",
+            "total": total,
+            "subtotal": total,
+            "currency": "usd",
+            "metadata": {"gigflow_order_id": order_id},
+        },
+    }
+
+
+def stored_events(admin_url: str) -> int:
+    with psycopg.connect(admin_url) as conn:
+        return int(conn.execute("select count(*) from public.whop_events").fetchone()[0])
+
+
+def test_a_signed_payment_is_stored_and_moves_the_order(client: TestClient, admin_url: str) -> None:
+    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
+    body, headers = signed(payment_succeeded(order_id))
+    response = client.post("/webhooks/whop", content=body, headers=headers)
+    assert response.status_code == 200
+    assert response.json() == {"received": True, "duplicate": False}
+    assert factories.order_status(admin_url, order_id) == "awaiting_requirements"
+
+
+def test_a_repeated_delivery_is_acknowledged_as_a_duplicate(
+    client: TestClient, admin_url: str
+) -> None:
+    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
+    body, headers = signed(payment_succeeded(order_id))
+    client.post("/webhooks/whop", content=body, headers=headers)
+    again = client.post("/webhooks/whop", content=body, headers=headers)
+    assert again.status_code == 200
+    assert again.json()["duplicate"] is True
+    assert stored_events(admin_url) == 1
+
+
+def test_a_wrong_signature_is_refused_and_nothing_is_stored(
+    client: TestClient, admin_url: str
+) -> None:
+    body, headers = signed({"type": "payment.succeeded", "data": {}})
+    headers["webhook-signature"] = "v1," + "A" * 44
+    response = client.post("/webhooks/whop", content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_webhook"
+    assert stored_events(admin_url) == 0
+
+
+@pytest.mark.parametrize("signature", ["v1,@@not-base64@@", "garbage", "v1,", "v2,abc"])
+def test_a_malformed_signature_header_is_a_400_not_a_500(
+    client: TestClient, signature: str
+) -> None:
+    body, headers = signed({"type": "payment.succeeded", "data": {}})
+    headers["webhook-signature"] = signature
+    assert client.post("/webhooks/whop", content=body, headers=headers).status_code == 400
+
+
+def test_a_stale_timestamp_is_refused(client: TestClient, admin_url: str) -> None:
+    stale = datetime.fromtimestamp(time.time() - 600, UTC)
+    body, headers = signed({"type": "payment.succeeded", "data": {}}, at=stale)
+    assert client.post("/webhooks/whop", content=body, headers=headers).status_code == 400
+    assert stored_events(admin_url) == 0
+
+
+def test_a_tampered_body_is_refused(client: TestClient, admin_url: str) -> None:
+    body, headers = signed({"type": "payment.succeeded", "data": {"total": 1}})
+    tampered = body.replace(b'"total": 1', b'"total": 9')
+    assert client.post("/webhooks/whop", content=tampered, headers=headers).status_code == 400
+    assert stored_events(admin_url) == 0
+
+
+def test_a_signed_body_that_is_not_an_event_is_refused(client: TestClient) -> None:
+    body, headers = signed({"no": "type"})
+    assert client.post("/webhooks/whop", content=body, headers=headers).status_code == 400
+
+
+def test_concurrent_duplicates_have_exactly_one_effect(services: Services, admin_url: str) -> None:
+    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
+    body, headers = signed(payment_succeeded(order_id))
+    statuses: list[int] = []
+    with TestClient(create_app(services)) as test_client:
+        barrier = threading.Barrier(10)
+
+        def deliver() -> None:
+            barrier.wait()
+            for _ in range(5):
+                statuses.append(
+                    test_client.post("/webhooks/whop", content=body, headers=headers).status_code
+                )
+
+        threads = [threading.Thread(target=deliver) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses == [200] * 50
+    with psycopg.connect(admin_url) as conn:
+        pays = conn.execute(
+            "select count(*) from public.order_events where order_id = %s and action = 'pay'",
+            (order_id,),
+        ).fetchone()[0]
+    assert pays == 1
+    assert stored_events(admin_url) == 1
+
+
+def test_an_event_stored_but_never_processed_is_processed_by_the_inbox_loop(
+    services: Services, admin_url: str
+) -> None:
+    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
+    # The worker died right after the insert committed: nothing processed it.
+    services.db.rpc(
+        "ingest_whop_event", {"webhook_id": "msg_crashed", "payload": payment_succeeded(order_id)}
+    )
+    assert factories.order_status(admin_url, order_id) == "pending_payment"
+    outcomes = inbox.process_due(services.db)
+    assert outcomes["processed"] == 1
+    assert factories.order_status(admin_url, order_id) == "awaiting_requirements"
+    assert inbox.process_due(services.db) == {}
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/healthz").headers["x-request-id"]

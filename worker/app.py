@@ -1,0 +1,65 @@
+"""The worker's HTTP API (FastAPI). Every endpoint is thin: authenticate, call SQL (and
+Whop where a secret or an outbound call is needed), map errors one way."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from worker import errors, logs
+from worker.deps import Services
+from worker.routes import operations, webhooks
+
+log = logging.getLogger("gigflow.api")
+
+
+def create_app(services: Services) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.db.close()
+
+    app = FastAPI(
+        title="GigFlow worker",
+        version="0.1.0",
+        description="Whop webhooks, checkout and seller onboarding: the parts of GigFlow"
+        " that need a secret or an outbound call. Everything else is SQL behind Supabase.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+
+    @app.middleware("http")
+    async def request_ids(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        current = request.headers.get("x-request-id") or uuid.uuid4().hex
+        token = logs.request_id.set(current)
+        try:
+            response = await call_next(request)
+        finally:
+            logs.request_id.reset(token)
+        response.headers["x-request-id"] = current
+        return response
+
+    @app.exception_handler(errors.GigflowError)
+    async def gigflow_error(_: Request, error: errors.GigflowError) -> JSONResponse:
+        if error.status >= 500:
+            log.warning("request failed", extra={"code": error.code, "error": error.message})
+        return JSONResponse(status_code=error.status, content=error.body())
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in first["loc"])
+        failure = errors.InvalidInput(f"{where}: {first['msg']}")
+        return JSONResponse(status_code=failure.status, content=failure.body())
+
+    app.include_router(operations.router)
+    app.include_router(webhooks.router)
+    return app

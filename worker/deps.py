@@ -1,0 +1,38 @@
+"""FastAPI dependencies: the services container and the signed-in user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from worker.auth import TokenVerifier
+from worker.db import Database, Identity
+from worker.webhook_signature import WebhookVerifier
+
+
+@dataclass
+class Services:
+    """Everything an endpoint may use; built once from the settings (or by a test)."""
+
+    db: Database
+    tokens: TokenVerifier
+    webhooks: WebhookVerifier
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+
+
+def current_user(
+    found: ServicesDep, authorization: Annotated[str | None, Header()] = None
+) -> Identity:
+    return found.tokens.identity(authorization)
+
+
+CurrentUser = Annotated[Identity, Depends(current_user)]

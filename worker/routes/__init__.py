@@ -1,0 +1,1 @@
+"""The worker's HTTP endpoints, one module per area."""

@@ -1,0 +1,98 @@
+"""The worker's configuration: one class, read from the environment.
+
+Required secrets have no default, and obvious placeholders are refused, so a worker that
+starts is a worker that is configured. Error messages name the variable, never its value.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    PostgresDsn,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDERS = {"", "changeme", "change-me", "secret", "your-secret", "xxx", "todo"}
+
+Seconds = Annotated[float, Field(gt=0, le=3600)]
+
+
+class SettingsError(RuntimeError):
+    """The environment does not describe a runnable worker; the message says which variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GIGFLOW_", extra="ignore", frozen=True)
+
+    # Database: a direct connection (local default, tests) or Supabase's API (production).
+    database_transport: Literal["postgres", "supabase"] = "postgres"
+    database_url: PostgresDsn | None = None
+    supabase_url: AnyHttpUrl | None = None
+    supabase_service_role_key: SecretStr | None = None
+
+    # User tokens: verified locally with the project's JWT secret (HS256) or its JWKS.
+    jwt_secret: SecretStr | None = None
+    jwks_url: AnyHttpUrl | None = None
+    jwt_audience: str = "authenticated"
+
+    # Whop.
+    whop_api_key: SecretStr
+    whop_api_base_url: AnyHttpUrl = AnyHttpUrl("https://api.whop.com/api/v1")
+    whop_platform_company_id: str
+    whop_webhook_secret: SecretStr
+    whop_webhook_tolerance_seconds: Seconds = 300
+    checkout_redirect_url: AnyHttpUrl | None = None
+
+    # Background work.
+    inbox_poll_seconds: Seconds = 2.0
+    timers_interval_seconds: Seconds = 60.0
+
+    @field_validator(
+        "whop_api_key", "whop_webhook_secret", "jwt_secret", "supabase_service_role_key"
+    )
+    @classmethod
+    def refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
+            raise ValueError("is a placeholder, not a real secret")
+        return value
+
+    @model_validator(mode="after")
+    def require_a_complete_transport(self) -> Settings:
+        if self.database_transport == "postgres" and self.database_url is None:
+            raise ValueError("GIGFLOW_DATABASE_URL is required when the transport is postgres")
+        if self.database_transport == "supabase" and (
+            self.supabase_url is None or self.supabase_service_role_key is None
+        ):
+            raise ValueError(
+                "GIGFLOW_SUPABASE_URL and GIGFLOW_SUPABASE_SERVICE_ROLE_KEY are required"
+                " when the transport is supabase"
+            )
+        if self.jwt_secret is None and self.jwks_url is None:
+            raise ValueError(
+                "set GIGFLOW_JWT_SECRET (HS256) or GIGFLOW_JWKS_URL to verify user tokens"
+            )
+        return self
+
+    def masked_whop_api_key(self) -> str:
+        key = self.whop_api_key.get_secret_value()
+        return f"{key[:4]}…{key[-2:]}" if len(key) > 8 else "…"
+
+
+def load_settings() -> Settings:
+    """Read the environment, turning validation errors into one message per variable."""
+    try:
+        return Settings()  # type: ignore[call-arg]
+    except ValidationError as error:
+        problems = []
+        for issue in error.errors():
+            names = [str(part) for part in issue["loc"] if isinstance(part, str)]
+            variable = f"GIGFLOW_{names[0].upper()}" if names else "environment"
+            problems.append(f"{variable}: {issue['msg']}")
+        raise SettingsError("invalid worker settings:\n  " + "\n  ".join(problems)) from None
