@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import threading
 from pathlib import Path
 
-from worker import dbbuild, demo
+import uvicorn
+
+from worker import dbbuild, demo, inbox, logs, runtime
+from worker.app import create_app
 from worker.localpg import LocalCluster
+from worker.settings import Settings, SettingsError, load_settings
 
 LOCAL_DATA_DIR = Path(os.environ.get("GIGFLOW_LOCAL_PG", dbbuild.REPO / ".local" / "pg"))
 
@@ -25,6 +31,57 @@ def db_up(_: argparse.Namespace) -> int:
         dbbuild.reset(cluster.url(), cluster.admin_url)
     print(cluster.url())
     return 0
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
+    logs.configure()
+    services = runtime.build_services(settings)
+    stop, threads = runtime.start_background(services, settings)
+    try:
+        uvicorn.run(create_app(services), host=args.host, port=args.port, log_config=None)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    return 0
+
+
+def timers(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
+    logs.configure()
+    db = runtime.database(settings)
+    try:
+        if args.once:
+            print(json.dumps(runtime.run_timers_once(db)))
+            return 0
+        runtime.run_timers(
+            db, interval_seconds=settings.timers_interval_seconds, stop=threading.Event()
+        )
+    finally:
+        db.close()
+    return 0
+
+
+def webhooks_replay(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
+    logs.configure()
+    db = runtime.database(settings)
+    try:
+        requeued = db.rpc("requeue_whop_events", {"event_ids": args.ids or None})
+        outcomes = inbox.process_due(db, limit=max(requeued, 1))
+    finally:
+        db.close()
+    print(json.dumps({"requeued": requeued, **outcomes}))
+    return 0 if not outcomes.get("failed") else 1
 
 
 def run_demo(_: argparse.Namespace) -> int:
@@ -75,6 +132,27 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="build the local database and search it").set_defaults(
         handler=run_demo
     )
+    serve_parser = commands.add_parser("serve", help="run the HTTP API, the inbox and the timers")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.set_defaults(handler=serve)
+
+    timers_parser = commands.add_parser("timers", help="run due order timers on an interval")
+    timers_parser.add_argument("--once", action="store_true", help="one pass, print what it did")
+    timers_parser.set_defaults(handler=timers)
+
+    webhook_commands = commands.add_parser(
+        "webhooks", help="the Whop webhook inbox"
+    ).add_subparsers(dest="webhooks_command", required=True)
+    replay = webhook_commands.add_parser(
+        "replay", help="reprocess stored events: every failed or waiting one, or those named"
+    )
+    replay.add_argument(
+        "--failed", action="store_true", help="every failed or waiting event (default)"
+    )
+    replay.add_argument("--id", dest="ids", type=int, action="append", help="an inbox event id")
+    replay.set_defaults(handler=webhooks_replay)
+
     db = commands.add_parser("db", help="the database").add_subparsers(
         dest="db_command", required=True
     )

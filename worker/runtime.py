@@ -1,0 +1,81 @@
+"""Wiring: services from settings, and the background loops `gigflow serve` runs beside
+the HTTP API (inbox processing, timers). Any number of worker processes may run them:
+SQL claims events and timers with SKIP LOCKED, so two never do the same work."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from worker import errors, inbox
+from worker.auth import TokenVerifier
+from worker.db import Database, PostgresDatabase, SupabaseDatabase
+from worker.deps import Services
+from worker.settings import Settings
+from worker.webhook_signature import WebhookVerifier
+
+log = logging.getLogger("gigflow.runtime")
+
+
+def database(settings: Settings) -> Database:
+    # Settings validation guarantees the URL and key for the supabase transport.
+    if settings.database_transport == "supabase" and settings.supabase_service_role_key:
+        return SupabaseDatabase(
+            str(settings.supabase_url), settings.supabase_service_role_key.get_secret_value()
+        )
+    return PostgresDatabase(str(settings.database_url))
+
+
+def build_services(settings: Settings) -> Services:
+    return Services(
+        db=database(settings),
+        tokens=TokenVerifier(
+            secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
+            jwks_url=str(settings.jwks_url) if settings.jwks_url else None,
+            audience=settings.jwt_audience,
+        ),
+        webhooks=WebhookVerifier(settings.whop_webhook_secret.get_secret_value()),
+    )
+
+
+def run_timers_once(db: Database) -> dict[str, int]:
+    done: dict[str, int] = db.rpc("run_due_timers")
+    if any(done.values()):
+        log.info("timers applied", extra=done)
+    return done
+
+
+def run_timers(db: Database, *, interval_seconds: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            run_timers_once(db)
+        except errors.GigflowError:
+            log.exception("timers failed; trying again next interval")
+        stop.wait(interval_seconds)
+
+
+def start_background(
+    services: Services, settings: Settings
+) -> tuple[threading.Event, list[threading.Thread]]:
+    stop = threading.Event()
+    threads = [
+        threading.Thread(
+            target=inbox.run,
+            kwargs={"db": services.db, "poll_seconds": settings.inbox_poll_seconds, "stop": stop},
+            name="gigflow-inbox",
+            daemon=True,
+        ),
+        threading.Thread(
+            target=run_timers,
+            kwargs={
+                "db": services.db,
+                "interval_seconds": settings.timers_interval_seconds,
+                "stop": stop,
+            },
+            name="gigflow-timers",
+            daemon=True,
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    return stop, threads
