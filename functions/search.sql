@@ -107,7 +107,7 @@ security definer
 set search_path = ''
 as $$
 declare
-    candidate_cap constant integer := 1000;
+    candidate_cap constant integer := 300;
     max_page_size constant integer := 50;
     text_query tsquery;
     category_ids bigint [];
