@@ -275,7 +275,9 @@ create table public.order_events (
     id bigint generated always as identity primary key,
     order_id uuid not null references public.orders (id) on delete cascade,
     actor public.order_actor not null,
-    actor_id uuid references public.profiles (id) on delete set null,
+    -- No foreign key: the log keeps who acted even after that account is gone (and an
+    -- ON DELETE action would have to update an append-only row).
+    actor_id uuid,
     action text not null,
     from_status public.order_status not null,
     to_status public.order_status not null,
@@ -283,7 +285,6 @@ create table public.order_events (
     created_at timestamptz not null default now()
 );
 create index order_events_order_id_idx on public.order_events (order_id, id);
-create index order_events_actor_id_idx on public.order_events (actor_id);
 
 create table public.notifications (
     id bigint generated always as identity primary key,
