@@ -70,10 +70,8 @@ select
     'authenticated' as aud,
     'authenticated' as role,
     u.email,
-    jsonb_build_object('username', u.username, 'display_name', u.display_name)
-    as raw_user_meta_data,
-    '{"provider": "email", "providers": ["email"]}'::jsonb || u.app_meta::jsonb
-    as raw_app_meta_data,
+    jsonb_build_object('username', u.username, 'display_name', u.display_name) as raw_user_meta_data,
+    '{"provider": "email", "providers": ["email"]}'::jsonb || u.app_meta::jsonb as raw_app_meta_data,
     now() - make_interval(days => u.age_days) as created_at,
     now() - make_interval(days => u.age_days) as updated_at,
     now() - make_interval(days => u.age_days) as email_confirmed_at
@@ -1686,10 +1684,11 @@ where
 -- Kenji has submitted two gigs; an admin cannot publish them until his KYC passes.
 update public.gigs
 set status = 'review'
-where id in (
-    md5('gigflow-demo/gig/kenji-wedding-film')::uuid,
-    md5('gigflow-demo/gig/kenji-video-podcast')::uuid
-);
+where
+    id in (
+        md5('gigflow-demo/gig/kenji-wedding-film')::uuid,
+        md5('gigflow-demo/gig/kenji-video-podcast')::uuid
+    );
 
 -- Publishing stamps now(); spread the dates so "newest" has something to sort. Only the
 -- listing (title, description, tags, category) sends a live gig back to review.
