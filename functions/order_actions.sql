@@ -47,6 +47,26 @@ $$;
 
 revoke execute on function private.order_actor(uuid) from public, anon, authenticated;
 
+-- Lock an order for a change, or say it does not exist.
+create or replace function private.lock_order(target_order_id uuid)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    locked public.orders;
+begin
+    select o.* into locked from public.orders as o where o.id = target_order_id for update;
+    if locked.id is null then
+        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
+    end if;
+    return locked;
+end;
+$$;
+
+revoke execute on function private.lock_order(uuid) from public, anon, authenticated;
+
 create or replace function private.apply_order_action(
     target_order_id uuid,
     requested_action public.order_action,
@@ -66,10 +86,7 @@ declare
     other_actors text;
     unrefunded integer;
 begin
-    select o.* into before from public.orders as o where o.id = target_order_id for update;
-    if before.id is null then
-        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
-    end if;
+    before := private.lock_order(target_order_id);
 
     select t.* into edge
     from private.order_transitions as t

@@ -18,13 +18,8 @@ as $$
 declare
     target public.orders;
 begin
-    if pg_catalog.char_length(coalesce(whop_payment_id, '')) not between 1 and 100 then
-        raise exception using errcode = '22023', message = 'whop_payment_id must be 1 to 100 characters';
-    end if;
-    select o.* into target from public.orders as o where o.id = target_order_id for update;
-    if target.id is null then
-        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
-    end if;
+    perform private.require_text(whop_payment_id, 'whop_payment_id', 100);
+    target := private.lock_order(target_order_id);
     if target.whop_payment_id = record_payment.whop_payment_id then
         return target;
     end if;
@@ -108,13 +103,8 @@ declare
     fee_refunded_after integer;
     fee_share integer;
 begin
-    if pg_catalog.char_length(coalesce(whop_refund_id, '')) not between 1 and 100 then
-        raise exception using errcode = '22023', message = 'whop_refund_id must be 1 to 100 characters';
-    end if;
-    select o.* into target from public.orders as o where o.id = target_order_id for update;
-    if target.id is null then
-        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
-    end if;
+    perform private.require_text(whop_refund_id, 'whop_refund_id', 100);
+    target := private.lock_order(target_order_id);
 
     select r.* into settled from public.refunds as r
     where r.whop_refund_id = record_refund.whop_refund_id and r.status = 'succeeded';

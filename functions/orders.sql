@@ -303,9 +303,7 @@ as $$
 declare
     updated public.orders;
 begin
-    if pg_catalog.char_length(coalesce(whop_checkout_id, '')) not between 1 and 100 then
-        raise exception using errcode = '22023', message = 'whop_checkout_id must be 1 to 100 characters';
-    end if;
+    perform private.require_text(whop_checkout_id, 'whop_checkout_id', 100);
     update public.orders as o
     set whop_checkout_id = attach_checkout.whop_checkout_id
     where o.id = target_order_id

@@ -648,9 +648,7 @@ as $$
 declare
     updated public.orders;
 begin
-    if pg_catalog.char_length(coalesce(whop_checkout_id, '')) not between 1 and 100 then
-        raise exception using errcode = '22023', message = 'whop_checkout_id must be 1 to 100 characters';
-    end if;
+    perform private.require_text(whop_checkout_id, 'whop_checkout_id', 100);
     update public.orders as o
     set whop_checkout_id = attach_checkout.whop_checkout_id
     where o.id = target_order_id
@@ -739,6 +737,26 @@ $$;
 
 revoke execute on function private.order_actor(uuid) from public, anon, authenticated;
 
+-- Lock an order for a change, or say it does not exist.
+create or replace function private.lock_order(target_order_id uuid)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    locked public.orders;
+begin
+    select o.* into locked from public.orders as o where o.id = target_order_id for update;
+    if locked.id is null then
+        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
+    end if;
+    return locked;
+end;
+$$;
+
+revoke execute on function private.lock_order(uuid) from public, anon, authenticated;
+
 create or replace function private.apply_order_action(
     target_order_id uuid,
     requested_action public.order_action,
@@ -758,10 +776,7 @@ declare
     other_actors text;
     unrefunded integer;
 begin
-    select o.* into before from public.orders as o where o.id = target_order_id for update;
-    if before.id is null then
-        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
-    end if;
+    before := private.lock_order(target_order_id);
 
     select t.* into edge
     from private.order_transitions as t
@@ -1141,13 +1156,8 @@ as $$
 declare
     target public.orders;
 begin
-    if pg_catalog.char_length(coalesce(whop_payment_id, '')) not between 1 and 100 then
-        raise exception using errcode = '22023', message = 'whop_payment_id must be 1 to 100 characters';
-    end if;
-    select o.* into target from public.orders as o where o.id = target_order_id for update;
-    if target.id is null then
-        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
-    end if;
+    perform private.require_text(whop_payment_id, 'whop_payment_id', 100);
+    target := private.lock_order(target_order_id);
     if target.whop_payment_id = record_payment.whop_payment_id then
         return target;
     end if;
@@ -1231,13 +1241,8 @@ declare
     fee_refunded_after integer;
     fee_share integer;
 begin
-    if pg_catalog.char_length(coalesce(whop_refund_id, '')) not between 1 and 100 then
-        raise exception using errcode = '22023', message = 'whop_refund_id must be 1 to 100 characters';
-    end if;
-    select o.* into target from public.orders as o where o.id = target_order_id for update;
-    if target.id is null then
-        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
-    end if;
+    perform private.require_text(whop_refund_id, 'whop_refund_id', 100);
+    target := private.lock_order(target_order_id);
 
     select r.* into settled from public.refunds as r
     where r.whop_refund_id = record_refund.whop_refund_id and r.status = 'succeeded';
