@@ -125,7 +125,9 @@ declare
 begin
     -- Webhooks pinned to a dated API version carry another shape (money objects,
     -- account_id); we create ours unpinned, so such a delivery is a setup mistake.
-    if payload ? 'api_version_date' or payload ? 'account_id' then
+    -- (An unpinned webhook may still send "api_version_date": null.)
+    if pg_catalog.jsonb_typeof(payload -> 'api_version_date') = 'string'
+        or coalesce(payload ->> 'account_id', '') <> '' then
         raise exception using
             errcode = 'GF002',
             message = 'dated webhook payload shape is not supported: recreate the webhook without an api version date';
@@ -156,6 +158,12 @@ begin
         when event_type in ('refund.created', 'refund.updated') then
             target := private.order_for_payment(data -> 'payment');
             if data ->> 'status' in ('pending', 'requires_action') then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            -- A refund names its payment and carries the checkout metadata: with neither
+            -- matching, the payment was not one of ours.
+            if target.id is null
+                and private.uuid_or_null(data -> 'payment' -> 'metadata' ->> 'gigflow_order_id') is null then
                 return 'ignored'::public.whop_event_status;
             end if;
             if target.id is null or target.paid_at is null then
@@ -258,6 +266,14 @@ begin
         get stacked diagnostics failure_state = returned_sqlstate, failure_message = message_text;
         outcome := case when failure_state = 'GF002' then 'unsupported' else 'failed' end::public.whop_event_status;
     end;
+
+    -- A dispute carries no metadata, so one for a payment that is not ours looks like one
+    -- whose payment event is late; after about a day of retries it is not late.
+    if outcome = 'waiting' and event.attempts + 1 >= 12 then
+        outcome := 'ignored';
+        failure_state := 'P0002';
+        failure_message := 'no matching order after 12 attempts';
+    end if;
 
     update public.whop_events as e
     set status = outcome,
