@@ -1,0 +1,300 @@
+-- The access matrix: every role x every table x select / insert / update / delete,
+-- stated as data. Each row says what one actor may do to one table's fixture rows: how
+-- many it sees, and whether a write goes through ('ok'), touches nothing under RLS
+-- ('0 rows'), or is refused (a SQLSTATE). Writes run in a subtransaction that is undone,
+-- so every cell starts from the same fixtures.
+begin;
+
+-- Fixtures ---------------------------------------------------------------------------------
+select tests.create_user('mx_buyer');
+select tests.create_user('mx_other');
+select tests.create_user('mx_seller');
+select tests.create_user('mx_rival');
+select tests.create_user('mx_admin', '{"user_role": "admin"}');
+insert into public.seller_accounts (user_id, kyc_status, whop_company_id)
+values
+(tests.get_user_id('mx_seller'), 'verified', 'biz_mx_seller'),
+(tests.get_user_id('mx_rival'), 'verified', 'biz_mx_rival');
+insert into public.categories (slug, name) values ('mx-category', 'Matrix');
+
+create temporary table mx_ids (name text primary key, id uuid not null);
+grant select on mx_ids to anon, authenticated, service_role;
+grant insert on mx_ids to service_role;
+
+with made as (
+    insert into public.gigs (seller_id, category_id, title)
+    select tests.get_user_id(g.seller), (select id from public.categories where slug = 'mx-category'), g.title
+    from (values
+        ('mx_seller', 'Matrix published gig for the access tests'),
+        ('mx_seller', 'Matrix draft gig for the access tests'),
+        ('mx_rival', 'Matrix rival draft gig for the access tests')
+    ) as g (seller, title)
+    returning id, title
+)
+insert into mx_ids (name, id)
+select case title
+    when 'Matrix published gig for the access tests' then 'published_gig'
+    when 'Matrix draft gig for the access tests' then 'draft_gig'
+    else 'rival_gig'
+end, id
+from made;
+
+insert into public.gig_packages (gig_id, tier, title, price_cents, currency, delivery_days)
+select id, 'basic', 'Basic', 10000, 'USD', 3 from mx_ids;
+insert into public.gig_extras (gig_id, title, price_cents, currency)
+select id, 'Express', 2000, 'USD' from mx_ids;
+insert into public.gig_requirements (gig_id, question, required)
+select id, 'What do you need?', false from mx_ids;
+update public.gigs set status = 'published' where id = (select id from mx_ids where name = 'published_gig');
+
+select tests.authenticate_as_service_role();
+insert into mx_ids (name, id)
+select 'order', id from public.create_pending_order(
+    tests.get_user_id('mx_buyer'), (select id from mx_ids where name = 'published_gig'), 'basic'
+);
+select public.record_payment((select id from mx_ids where name = 'order'), 'pay_mx', 10000, 'USD');
+select tests.authenticate_as('mx_seller');
+select public.start_order((select id from mx_ids where name = 'order'));
+insert into public.order_messages (order_id, body)
+values ((select id from mx_ids where name = 'order'), 'Starting now');
+select public.deliver_order((select id from mx_ids where name = 'order'), 'Done', '[]');
+select tests.authenticate_as('mx_buyer');
+select public.accept_delivery((select id from mx_ids where name = 'order'));
+select public.submit_review((select id from mx_ids where name = 'order'), 5, 'Great');
+select tests.authenticate_as_service_role();
+select public.record_refund((select id from mx_ids where name = 'order'), 'rf_mx', 1000);
+insert into public.whop_events (webhook_id, event_type, payload)
+values ('msg_mx', 'membership.activated', '{"type": "membership.activated"}');
+select tests.clear_authentication();
+
+-- Which rows of each table are this file's fixtures.
+create temporary table mx_scope (table_name text primary key, condition text not null);
+grant select on mx_scope to anon, authenticated, service_role;
+insert into mx_scope values
+('profiles', 'username like ''mx\_%'''),
+('seller_accounts', 'user_id in (select id from public.profiles where username like ''mx\_%'')'),
+('categories', 'slug = ''mx-category'''),
+('gigs', 'id in (select id from mx_ids)'),
+('gig_packages', 'gig_id in (select id from mx_ids)'),
+('gig_extras', 'gig_id in (select id from mx_ids)'),
+('gig_requirements', 'gig_id in (select id from mx_ids)'),
+('orders', 'id in (select id from mx_ids)'),
+('order_extras', 'order_id in (select id from mx_ids)'),
+('order_requirement_answers', 'order_id in (select id from mx_ids)'),
+('order_deliveries', 'order_id in (select id from mx_ids)'),
+('order_messages', 'order_id in (select id from mx_ids)'),
+('order_events', 'order_id in (select id from mx_ids)'),
+('notifications', 'order_id in (select id from mx_ids)'),
+('refunds', 'order_id in (select id from mx_ids)'),
+('reviews', 'order_id in (select id from mx_ids)'),
+('whop_events', 'webhook_id = ''msg_mx''');
+
+-- Rows each actor sees. Columns: anon, buyer, other user, seller, rival seller, admin,
+-- service role. (The seller sees 3 gigs' worth of own rows; the review is unreleased.)
+create temporary table mx_visible (table_name text primary key, counts integer []);
+insert into mx_visible values
+('profiles', array[5, 5, 5, 5, 5, 5, 5]),
+('seller_accounts', array[0, 0, 0, 1, 1, 2, 2]),
+('categories', array[1, 1, 1, 1, 1, 1, 1]),
+('gigs', array[1, 1, 1, 2, 2, 3, 3]),
+('gig_packages', array[1, 1, 1, 2, 2, 3, 3]),
+('gig_extras', array[1, 1, 1, 2, 2, 3, 3]),
+('gig_requirements', array[1, 1, 1, 2, 2, 3, 3]),
+('orders', array[0, 1, 0, 1, 0, 1, 1]),
+('order_extras', array[0, 0, 0, 0, 0, 0, 0]),
+('order_requirement_answers', array[0, 0, 0, 0, 0, 0, 0]),
+('order_deliveries', array[0, 1, 0, 1, 0, 1, 1]),
+('order_messages', array[0, 1, 0, 1, 0, 1, 1]),
+('order_events', array[0, 5, 0, 5, 0, 5, 5]),
+('notifications', array[0, 4, 0, 3, 0, 0, 7]),
+('refunds', array[0, 1, 0, 1, 0, 1, 1]),
+('reviews', array[0, 1, 0, 0, 0, 0, 1]),
+('whop_events', array[0, 0, 0, 0, 0, 1, 1]);
+
+-- What a write does. A statement per table and command, aimed at the fixtures; the
+-- expectation per actor as above: 'ok', '0 rows', or the SQLSTATE it must fail with.
+create temporary table mx_writes (
+    table_name text, command text, statement text, outcomes text [],
+    primary key (table_name, command)
+);
+insert into mx_writes values
+('profiles', 'update', 'update public.profiles set bio = ''x'' where username = ''mx_seller''',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('profiles', 'insert', 'insert into public.profiles (id, username, display_name) values (gen_random_uuid(), ''mx_new'', ''New'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '23503']),
+('profiles', 'delete', 'delete from public.profiles where username = ''mx_other''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('seller_accounts', 'update', 'update public.seller_accounts set headline = ''x'' where user_id = tests.get_user_id(''mx_seller'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('seller_accounts', 'insert', 'insert into public.seller_accounts (user_id) values (tests.get_user_id(''mx_other''))',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('seller_accounts', 'delete', 'delete from public.seller_accounts where user_id = tests.get_user_id(''mx_rival'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('categories', 'insert', 'insert into public.categories (slug, name) values (''mx-new'', ''New'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('categories', 'update', 'update public.categories set name = ''x'' where slug = ''mx-category''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('categories', 'delete', 'delete from public.categories where slug = ''mx-category''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '23503']),
+('gigs', 'update', 'update public.gigs set title = ''Matrix draft gig, renamed by someone'' where id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gigs', 'insert', 'insert into public.gigs (seller_id, category_id, title) values (tests.get_user_id(''mx_seller''), (select id from public.categories where slug = ''mx-category''), ''A gig inserted by whoever runs this'')',
+ array['42501', '42501', '42501', 'ok', '42501', '42501', 'ok']),
+('gigs', 'delete', 'delete from public.gigs where id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_packages', 'update', 'update public.gig_packages set price_cents = 1 where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_packages', 'insert', 'insert into public.gig_packages (gig_id, tier, title, price_cents, currency, delivery_days) values ((select id from mx_ids where name = ''draft_gig''), ''premium'', ''P'', 500, ''USD'', 9)',
+ array['42501', '42501', '42501', 'ok', '42501', '42501', 'ok']),
+('gig_packages', 'delete', 'delete from public.gig_packages where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_extras', 'update', 'update public.gig_extras set price_cents = 1 where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_extras', 'insert', 'insert into public.gig_extras (gig_id, title, price_cents, currency) values ((select id from mx_ids where name = ''draft_gig''), ''More'', 500, ''USD'')',
+ array['42501', '42501', '42501', 'ok', '42501', '42501', 'ok']),
+('gig_extras', 'delete', 'delete from public.gig_extras where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_requirements', 'update', 'update public.gig_requirements set question = ''Changed?'' where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_requirements', 'insert', 'insert into public.gig_requirements (gig_id, question) values ((select id from mx_ids where name = ''draft_gig''), ''And?'')',
+ array['42501', '42501', '42501', 'ok', '42501', '42501', 'ok']),
+('gig_requirements', 'delete', 'delete from public.gig_requirements where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('orders', 'update', 'update public.orders set subtotal_cents = 1 where id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '23514']),
+('orders', 'insert', 'insert into public.orders (buyer_id, seller_id, gig_id, tier, gig_title, currency, package_price_cents, subtotal_cents, fee_bps, fee_cents, seller_net_cents, delivery_days, revisions_included, checkout_expires_at) select tests.get_user_id(''mx_other''), tests.get_user_id(''mx_seller''), id, ''basic'', ''x'', ''USD'', 1, 1, 0, 0, 1, 1, 0, now() from mx_ids where name = ''published_gig''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- Not even the service role deletes an order with a history: its events are append-only.
+('orders', 'delete', 'delete from public.orders where id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
+('order_messages', 'insert', 'insert into public.order_messages (order_id, body) values ((select id from mx_ids where name = ''order''), ''Hello'')',
+ array['42501', 'ok', '42501', 'ok', '42501', 'ok', '23502']),
+('order_messages', 'update', 'update public.order_messages set body = ''edited'' where order_id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('order_messages', 'delete', 'delete from public.order_messages where order_id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('order_events', 'update', 'update public.order_events set to_status = ''refunded'' where order_id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
+('order_events', 'delete', 'delete from public.order_events where order_id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
+('order_events', 'insert', 'insert into public.order_events (order_id, actor, action, from_status, to_status) values ((select id from mx_ids where name = ''order''), ''buyer'', ''pay'', ''completed'', ''refunded'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('notifications', 'update', 'update public.notifications set read_at = now() where order_id = (select id from mx_ids where name = ''order'')',
+ array['42501', 'ok', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('notifications', 'insert', 'insert into public.notifications (user_id, kind, body) values (tests.get_user_id(''mx_buyer''), ''x'', ''spoofed'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('notifications', 'delete', 'delete from public.notifications where order_id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('refunds', 'insert', 'insert into public.refunds (order_id, amount_cents, reason) values ((select id from mx_ids where name = ''order''), 9000, ''mine'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('refunds', 'update', 'update public.refunds set amount_cents = 1 where order_id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '23514']),
+('reviews', 'update', 'update public.reviews set rating = 1 where order_id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('reviews', 'insert', 'insert into public.reviews (order_id, reviewer_id, reviewee_id, reviewer_role, gig_id, rating) select id, tests.get_user_id(''mx_seller''), tests.get_user_id(''mx_buyer''), ''seller'', (select id from mx_ids where name = ''published_gig''), 1 from mx_ids where name = ''order''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- Protected columns: nobody but the server writes them, whatever the row policy says.
+('profiles', 'update role', 'update public.profiles set role = ''admin'' where username = ''mx_seller''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('seller_accounts', 'update kyc', 'update public.seller_accounts set kyc_status = ''verified'', payout_enabled = true where user_id = tests.get_user_id(''mx_seller'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('seller_accounts', 'update company', 'update public.seller_accounts set whop_company_id = ''biz_stolen'' where user_id = tests.get_user_id(''mx_seller'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('gigs', 'update status', 'update public.gigs set status = ''published'' where id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('gigs', 'update price', 'update public.gigs set starting_price_cents = 1, rating_avg = 5 where id = (select id from mx_ids where name = ''published_gig'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('gigs', 'insert published', 'insert into public.gigs (seller_id, category_id, title, status) values (tests.get_user_id(''mx_seller''), (select id from public.categories where slug = ''mx-category''), ''A gig that tries to skip review'', ''published'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '23514']),
+('orders', 'update status', 'update public.orders set status = ''completed'' where id = (select id from mx_ids where name = ''order'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('whop_events', 'insert', 'insert into public.whop_events (webhook_id, event_type, payload) values (''msg_forged'', ''payment.succeeded'', ''{}'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('whop_events', 'update', 'update public.whop_events set status = ''processed'' where webhook_id = ''msg_mx''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']);
+
+create temporary table mx_actors (position integer primary key, name text not null);
+insert into mx_actors values
+(1, 'anon'), (2, 'mx_buyer'), (3, 'mx_other'), (4, 'mx_seller'), (5, 'mx_rival'), (6, 'mx_admin'),
+(7, 'service_role');
+
+create function pg_temp.act_as(actor text) returns void language plpgsql as $$
+begin
+    perform tests.clear_authentication();
+    if actor = 'anon' then
+        perform tests.authenticate_as_anon();
+    elsif actor = 'service_role' then
+        perform tests.authenticate_as_service_role();
+    else
+        perform tests.authenticate_as(actor);
+    end if;
+end;
+$$;
+
+-- A write's outcome, undone: the subtransaction is rolled back by the raise.
+create function pg_temp.write_outcome(statement text) returns text language plpgsql as $$
+declare
+    affected integer;
+    outcome text;
+begin
+    begin
+        execute statement;
+        get diagnostics affected = row_count;
+        outcome := case when affected = 0 then '0 rows' else 'ok' end;
+        raise exception using errcode = 'GFTST';
+    exception when sqlstate 'GFTST' then
+        null;
+    when others then
+        outcome := sqlstate;
+    end;
+    return outcome;
+end;
+$$;
+
+create function pg_temp.matrix() returns setof text language plpgsql as $$
+declare
+    cell record;
+    seen integer;
+    outcome text;
+begin
+    for cell in
+        select v.table_name, a.name as actor, v.counts[a.position] as expected, s.condition
+        from mx_visible as v
+        join mx_scope as s using (table_name)
+        cross join mx_actors as a
+        order by v.table_name, a.position
+    loop
+        perform pg_temp.act_as(cell.actor);
+        begin
+            execute format('select count(*) from public.%I where %s', cell.table_name, cell.condition)
+            into seen;
+        exception when insufficient_privilege then
+            seen := 0;
+        end;
+        perform tests.clear_authentication();
+        return next is(seen, cell.expected, format('%s sees %s of %s', cell.actor, cell.expected, cell.table_name));
+    end loop;
+
+    for cell in
+        select w.table_name, w.command, w.statement, a.name as actor, w.outcomes[a.position] as expected
+        from mx_writes as w
+        cross join mx_actors as a
+        order by w.table_name, w.command, a.position
+    loop
+        perform pg_temp.act_as(cell.actor);
+        outcome := pg_temp.write_outcome(cell.statement);
+        perform tests.clear_authentication();
+        return next is(
+            outcome, cell.expected,
+            format('%s %s on %s: %s', cell.actor, cell.command, cell.table_name, cell.expected)
+        );
+    end loop;
+end;
+$$;
+
+select plan(
+    (select count(*)::integer * 7 from mx_visible) + (select count(*)::integer * 7 from mx_writes)
+);
+select * from pg_temp.matrix();
+select * from finish();
+rollback;
