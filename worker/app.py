@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from worker import errors, logs
 from worker.deps import Services
-from worker.routes import checkout, operations, sellers, webhooks
+from worker.routes import operations, webhooks
 
 log = logging.getLogger("gigflow.api")
 
@@ -62,6 +62,4 @@ def create_app(services: Services) -> FastAPI:
 
     app.include_router(operations.router)
     app.include_router(webhooks.router)
-    app.include_router(checkout.router)
-    app.include_router(sellers.router)
     return app
