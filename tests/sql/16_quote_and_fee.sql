@@ -22,9 +22,9 @@ values
 (:'gig', 'premium', 'Premium', 9999, 'USD', 7, 4),
 (:'draft', 'basic', 'Basic', 1000, 'USD', 3, 1);
 insert into public.gig_extras (gig_id, title, price_cents, currency, extra_delivery_days, max_quantity)
-values (:'gig', 'Express', 250, 'USD', 0, 2), (:'gig', 'Source files', 1000, 'USD', 2, 1)
-returning id as last_extra \gset
+values (:'gig', 'Express', 250, 'USD', 0, 2), (:'gig', 'Source files', 1000, 'USD', 2, 1);
 select id as express from public.gig_extras where gig_id = :'gig' and title = 'Express' \gset
+select id as last_extra from public.gig_extras where gig_id = :'gig' and title = 'Source files' \gset
 update public.gigs set status = 'published' where id = :'gig';
 
 select tests.authenticate_as_service_role();
