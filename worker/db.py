@@ -25,7 +25,6 @@ from postgrest import SyncPostgrestClient
 from postgrest.exceptions import APIError
 from psycopg import sql
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from worker import errors
@@ -75,19 +74,37 @@ def _checked_name(function: str) -> str:
     return function
 
 
-def _adapt(value: Any) -> Any:  # noqa: ANN401 - any JSON-compatible argument
-    return Jsonb(value) if isinstance(value, dict | list) else value
-
-
-# How PostgREST shapes a function's result: by whether it returns a set, and whether its
-# return type is a row type (composite, or the record of RETURNS TABLE).
-SHAPE_QUERY = """
-select bool_or(p.proretset) as returns_set,
-       bool_or(t.typtype = 'c' or t.oid = 'record'::regtype) as returns_rows
+# What PostgREST needs to know of a function to call it: whether it returns a set,
+# whether its return type is a row type (composite, or the record of RETURNS TABLE), and
+# the declared type of each input parameter.
+SIGNATURE_QUERY = """
+select
+    p.proretset as returns_set,
+    t.typtype = 'c' or t.oid = 'record'::regtype as returns_rows,
+    coalesce(
+        jsonb_object_agg(arg.name, format_type(arg.type, null)) filter (where arg.name is not null),
+        '{}'
+    ) as parameters
 from pg_catalog.pg_proc as p
 join pg_catalog.pg_type as t on t.oid = p.prorettype
+left join lateral (
+    select names.name, types.type
+    from unnest(p.proargnames) with ordinality as names (name, position)
+    join unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
+        with ordinality as types (type, position) using (position)
+    left join unnest(p.proargmodes) with ordinality as modes (mode, position) using (position)
+    where coalesce(modes.mode, 'i') in ('i', 'b', 'v')
+) as arg on true
 where p.pronamespace = 'public'::regnamespace and p.proname = %s
+group by p.oid, t.typtype, t.oid
 """
+
+
+@dataclass(frozen=True)
+class _Signature:
+    returns_set: bool
+    returns_rows: bool
+    parameters: dict[str, str]
 
 
 class PostgresDatabase:
@@ -100,45 +117,39 @@ class PostgresDatabase:
             open=True,
             name="gigflow",
         )
-        self._shapes: dict[str, tuple[bool, bool]] = {}
+        self._signatures: dict[str, _Signature] = {}
 
-    def _shape(self, conn: psycopg.Connection[Any], function: str) -> tuple[bool, bool]:
-        if function not in self._shapes:
-            row = conn.execute(SHAPE_QUERY, (function,)).fetchone()
-            if row is None or row["returns_set"] is None:
-                raise errors.NotFound(f"function public.{function} does not exist")
-            self._shapes[function] = (row["returns_set"], row["returns_rows"])
-        return self._shapes[function]
+    def _signature(self, conn: psycopg.Connection[Any], function: str) -> _Signature:
+        if function not in self._signatures:
+            rows = conn.execute(SIGNATURE_QUERY, (function,)).fetchall()
+            if len(rows) != 1:
+                raise errors.NotFound(
+                    f"function public.{function} does not exist (or is overloaded)"
+                )
+            self._signatures[function] = _Signature(**rows[0])
+        return self._signatures[function]
 
     def rpc(
         self, function: str, args: Mapping[str, Any] | None = None, *, identity: Identity = SERVICE
     ) -> Result:
         arguments = dict(args or {})
-        call = sql.SQL("public.{}({})").format(
-            sql.Identifier(_checked_name(function)),
-            sql.SQL(", ").join(
-                sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name))
-                for name in arguments
-            ),
-        )
         try:
             with self._pool.connection() as conn, conn.transaction():
-                returns_set, returns_rows = self._shape(conn, function)
+                signature = self._signature(conn, _checked_name(function))
+                unknown = set(arguments) - set(signature.parameters)
+                if unknown:
+                    raise errors.InvalidInput(
+                        f"public.{function} has no parameter {', '.join(sorted(unknown))}"
+                    )
                 conn.execute("select set_config('role', %s, true)", (identity.role,))
                 conn.execute(
                     "select set_config('request.jwt.claims', %s, true)",
                     (json.dumps(dict(identity.claims), default=str),),
                 )
-                # JSON built by PostgreSQL, as PostgREST builds it, so both transports
-                # hand back the same types (numbers, strings, nulls).
-                if returns_set:
-                    query = sql.SQL("select coalesce(json_agg(r), '[]') as result from {} as r")
-                elif returns_rows:
-                    query = sql.SQL("select to_json(r) as result from {} as r")
-                else:
-                    query = sql.SQL("select to_json({}) as result")
-                params = {name: _adapt(value) for name, value in arguments.items()}
-                row = conn.execute(query.format(call), params).fetchone()
+                row = conn.execute(
+                    _call_query(function, signature, arguments),
+                    {"arguments": json.dumps(arguments, default=str)},
+                ).fetchone()
                 result = row["result"] if row else None
                 if isinstance(result, dict) and all(v is None for v in result.values()):
                     return None
@@ -161,6 +172,37 @@ class PostgresDatabase:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _call_query(function: str, signature: _Signature, arguments: Mapping[str, Any]) -> sql.Composed:
+    """The call PostgREST would make: the arguments arrive as one JSON object and each is
+    read as its parameter's declared type (so 4.5 is numeric, a list an array, an enum's
+    name the enum), and the result is JSON built by PostgreSQL, shaped as PostgREST
+    shapes it (a list for a set, an object for a row, else the bare value)."""
+    names = sorted(arguments)
+    record = sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(signature.parameters[name]))
+        for name in names
+    )
+    call = sql.SQL("public.{}({})").format(
+        sql.Identifier(function),
+        sql.SQL(", ").join(
+            sql.SQL("{} => a.{}").format(sql.Identifier(name), sql.Identifier(name))
+            for name in names
+        ),
+    )
+    arguments_record = (
+        sql.SQL("jsonb_to_record(%(arguments)s::jsonb) as a ({})").format(record)
+        if names
+        else sql.SQL("(select) as a")
+    )
+    if signature.returns_set:
+        template = "select coalesce(json_agg(r), '[]') as result from {args}, lateral {call} as r"
+    elif signature.returns_rows:
+        template = "select to_json(r) as result from {args}, lateral {call} as r"
+    else:
+        template = "select to_json({call}) as result from {args}"
+    return sql.SQL(template).format(args=arguments_record, call=call)
 
 
 def _message(error: psycopg.Error) -> str:
