@@ -23,7 +23,7 @@ venv: $(VENV)/.installed ## create .venv with the project and its dev tools
 os-deps: ## install pgTAP and plpgsql_check when missing (apt)
 	@scripts/install-os-deps.sh
 
-demo: venv ## start the local database, build it, show search results
+demo: venv ## the whole marketplace story, offline: database, Whop emulator, worker
 	$(BIN)/gigflow demo
 
 test: os-deps venv lint ## lint, then every SQL and Python test on a throwaway cluster

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from worker import errors, logs
 from worker.deps import Services
-from worker.routes import operations, webhooks
+from worker.routes import checkout, operations, sellers, webhooks
 
 log = logging.getLogger("gigflow.api")
 
@@ -23,7 +23,7 @@ def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        services.db.close()
+        services.close()
 
     app = FastAPI(
         title="GigFlow worker",
@@ -62,4 +62,6 @@ def create_app(services: Services) -> FastAPI:
 
     app.include_router(operations.router)
     app.include_router(webhooks.router)
+    app.include_router(checkout.router)
+    app.include_router(sellers.router)
     return app

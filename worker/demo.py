@@ -1,61 +1,272 @@
-"""`gigflow demo`: the marketplace on an embedded PostgreSQL, offline.
+"""`gigflow demo`: the whole marketplace, offline, on an embedded PostgreSQL.
 
-Starts (or reuses) the local cluster, rebuilds it from the migrations and the seed, then
-searches the catalog as an anonymous visitor would through PostgREST: role anon, the
-`search_gigs` RPC under Row Level Security."""
+It builds the database from the migrations and the seed, starts the Whop emulator and
+the real worker on local sockets, and drives one story through the worker's HTTP
+endpoints, RPCs under each user's identity (as PostgREST runs them) and signed Whop
+webhooks: a seller onboards and is verified, publishes a gig; a buyer finds it, pays,
+briefs, gets a delivery, asks for a revision, accepts; both review; a second order is
+partly refunded. Everything it starts, it stops.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import psycopg
 
 from worker import dbbuild
+from worker.db import Result
 from worker.localpg import LocalCluster
-
-SEARCHES: list[tuple[str, dict[str, object]]] = [
-    ("'logo'", {"search_query": "logo"}),
-    (
-        "'wordpress -woocommerce' under $100",
-        {"search_query": "wordpress -woocommerce", "max_price_cents": 10000},
-    ),
-    ("programming & tech, best rated", {"category": "programming-tech", "sort": "rating"}),
-    ("everything, cheapest first", {"sort": "price_low", "page_size": 5}),
-]
-
-
-def _search(conn: psycopg.Connection, arguments: dict[str, object]) -> list[tuple]:
-    named = ", ".join(f"{name} => %({name})s" for name in arguments)
-    with conn.transaction():
-        conn.execute("set local role anon")
-        conn.execute("select set_config('request.jwt.claims', '{\"role\": \"anon\"}', true)")
-        return conn.execute(
-            "select title, seller_username, starting_price_cents, rating_avg, rating_count"
-            f" from public.search_gigs({named})",
-            arguments,
-        ).fetchall()
+from worker.offline import Actor, OfflineStack, wait_for
 
 
 def _money(cents: int) -> str:
-    return f"${cents // 100}.{cents % 100:02d}"
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+
+
+class Story:
+    def __init__(self, stack: OfflineStack) -> None:
+        self.stack = stack
+        self.step_number = 0
+
+    def step(self, text: str) -> None:
+        self.step_number += 1
+        print(f"\n{self.step_number:>2}. {text}")
+
+    def say(self, text: str) -> None:
+        print(f"    {text}")
+
+    def post(self, actor: Actor, path: str, body: dict[str, Any] | None = None) -> Result:
+        response = self.stack.http.post(path, json=body or {}, headers=actor.headers)
+        if response.is_error:
+            raise RuntimeError(f"POST {path} answered {response.status_code}: {response.text}")
+        return response.json()
+
+    def order(self, order_id: str) -> dict[str, Any]:
+        return self.stack.sql("select * from public.orders where id = %s", (order_id,))[0]
+
+    def wait_for_status(self, order_id: str, status: str) -> dict[str, Any]:
+        return wait_for(
+            lambda: (found := self.order(order_id))["status"] == status and found,
+            f"order {order_id} to become {status}",
+        )
+
+    # The chapters.
+
+    def seller_joins(self) -> tuple[Actor, str]:
+        stack = self.stack
+        self.step("Maya signs up (Supabase Auth) and becomes a seller (RPC become_seller)")
+        maya = stack.sign_up("maya_designs", "Maya Okafor")
+        stack.rpc(maya, "become_seller", {"headline": "Brand identities that last"})
+        self.say(f"user {maya.user_id}")
+
+        self.step("Maya onboards with Whop: POST /sellers/onboard")
+        account = self.post(maya, "/sellers/onboard")
+        company_id = account["whop_company_id"]
+        self.say(f"connected company {company_id} under the platform; KYC {account['kyc_status']}")
+
+        self.step("Whop verifies her identity and says so by signed webhook")
+        stack.emulator.set_kyc(company_id, "connected")
+        wait_for(
+            lambda: stack.sql(
+                "select 1 from public.seller_accounts where user_id = %s"
+                " and kyc_status = 'verified'",
+                (maya.user_id,),
+            ),
+            "the KYC webhook",
+        )
+        self.say("verification.succeeded + payout_account.status_updated -> kyc_status verified")
+
+        self.step("Maya lists a gig (tables under RLS), submits it; an admin publishes it")
+        with stack.as_user(maya) as conn:
+            gig_id = conn.execute(
+                "insert into public.gigs (category_id, title, description, tags)"
+                " select id, 'I will design a minimalist logo for your brand',"
+                " 'Three concepts, vector files, a small brand guide.', '{logo,branding}'"
+                " from public.categories where slug = 'graphics-design' returning id"
+            ).fetchone()["id"]
+            conn.execute(
+                "insert into public.gig_packages (gig_id, tier, title, price_cents, currency,"
+                " delivery_days, revisions_included) values"
+                " (%s, 'basic', 'One concept', 4500, 'USD', 3, 1),"
+                " (%s, 'standard', 'Three concepts', 12000, 'USD', 5, 2)",
+                (gig_id, gig_id),
+            )
+            conn.execute(
+                "insert into public.gig_extras (gig_id, title, price_cents, currency,"
+                " extra_delivery_days, max_quantity)"
+                " values (%s, 'Social media kit', 2500, 'USD', 1, 1)",
+                (gig_id,),
+            )
+            conn.execute(
+                "insert into public.gig_requirements (gig_id, question) values"
+                " (%s, 'What is your brand called, and what does it do?')",
+                (gig_id,),
+            )
+        stack.rpc(maya, "submit_gig_for_review", {"gig_id": gig_id})
+        stack.services.db.rpc("publish_gig", {"gig_id": gig_id})
+        self.say(f"gig {gig_id} published (the KYC gate let it through)")
+        return maya, str(gig_id)
+
+    def buyer_orders(self, gig_id: str, buyer: Actor) -> tuple[str, dict[str, Any]]:
+        stack = self.stack
+        self.step("Sam searches the catalog as an anonymous visitor (RPC search_gigs)")
+        found = stack.search_as_anon({"search_query": "minimalist logo"})
+        for row in found[:3]:
+            self.say(f"{_money(row['starting_price_cents']):>8}  {row['title']}")
+        extra_id = stack.sql("select id from public.gig_extras where gig_id = %s", (gig_id,))[0]
+        self.step("Sam checks out the standard package with the social kit: POST /checkout")
+        checkout = self.post(
+            buyer,
+            "/checkout",
+            {
+                "gig_id": gig_id,
+                "tier": "standard",
+                "extras": [{"extra_id": str(extra_id["id"]), "quantity": 1}],
+                "attribution": {"utm_source": "newsletter", "utm_campaign": "autumn"},
+            },
+        )
+        self.say(
+            f"order {checkout['order_id']}: {_money(checkout['total_cents'])},"
+            f" platform fee {_money(checkout['platform_fee_cents'])} (priced in SQL)"
+        )
+        self.say(f"pay at {checkout['purchase_url']}")
+        return checkout["order_id"], checkout
+
+    def pay(self, buyer: Actor, order_id: str, checkout_id: str) -> str:
+        stack = self.stack
+        self.step("Sam pays at Whop; Whop sends payment.succeeded, and then the same again")
+        payment = stack.emulator.pay(checkout_id, duplicate=True)
+        self.wait_for_status(order_id, "awaiting_requirements")
+        confirmed = self.post(buyer, "/checkout/confirm", {"order_id": order_id})
+        events = stack.sql(
+            "select count(*) as n from public.whop_events where payload -> 'data' ->> 'id' = %s",
+            (payment["id"],),
+        )[0]["n"]
+        deliveries = sum(
+            1 for d in stack.emulator.deliveries if d.event_type == "payment.succeeded"
+        )
+        self.say(
+            f"{deliveries} deliveries, {events} stored event, order {confirmed['status']}"
+            " (the return page asked Whop, not the browser)"
+        )
+        return str(payment["id"])
+
+    def work_happens(self, maya: Actor, sam: Actor, order_id: str) -> None:
+        stack = self.stack
+        self.step("Sam answers the brief (RPC submit_requirements): the clock starts")
+        requirement = stack.sql(
+            "select r.id from public.gig_requirements as r join public.orders as o"
+            " on o.gig_id = r.gig_id where o.id = %s",
+            (order_id,),
+        )[0]
+        stack.rpc(
+            sam,
+            "submit_requirements",
+            {
+                "order_id": order_id,
+                "answers": [
+                    {
+                        "requirement_id": str(requirement["id"]),
+                        "answer": "Fernleaf, a plant shop in Leeds",
+                    }
+                ],
+            },
+        )
+        self.say(
+            f"order {self.order(order_id)['status']}, due {self.order(order_id)['due_at']:%Y-%m-%d}"
+        )
+
+        self.step("Maya delivers; Sam asks for a revision; Maya delivers again; Sam accepts")
+        stack.rpc(maya, "deliver_order", {"order_id": order_id, "message": "Three concepts."})
+        stack.rpc(sam, "request_revision", {"order_id": order_id, "message": "A greener green?"})
+        stack.rpc(maya, "deliver_order", {"order_id": order_id, "message": "Greener, as asked."})
+        accepted = stack.rpc(sam, "accept_delivery", {"order_id": order_id})
+        self.say(f"order {accepted['status']}; revisions used {accepted['revisions_used']}")
+
+        self.step("Both review; the reviews appear once both are in")
+        stack.rpc(sam, "submit_review", {"order_id": order_id, "rating": 5, "body": "Lovely."})
+        stack.rpc(
+            maya, "submit_review", {"order_id": order_id, "rating": 5, "body": "Clear brief."}
+        )
+        gig = stack.sql(
+            "select g.rating_avg, g.rating_count from public.gigs as g"
+            " join public.orders as o on o.gig_id = g.id where o.id = %s",
+            (order_id,),
+        )[0]
+        self.say(f"gig rating {gig['rating_avg']} from {gig['rating_count']} review(s)")
+
+    def partial_refund(self, sam: Actor, gig_id: str) -> str:
+        stack = self.stack
+        self.step("Sam orders the basic package too, pays, and gets $15.00 back from Whop")
+        checkout = self.post(sam, "/checkout", {"gig_id": gig_id, "tier": "basic"})
+        order_id = checkout["order_id"]
+        payment = stack.emulator.pay(checkout["checkout_id"])
+        self.wait_for_status(order_id, "awaiting_requirements")
+        stack.emulator.refund(payment["id"], 1500)
+        refunded = wait_for(
+            lambda: (found := self.order(order_id))["refunded_cents"] == 1500 and found,
+            "the refund webhook",
+        )
+        self.say(
+            f"refund.created (pending: no effect) then refund.updated (succeeded):"
+            f" {_money(refunded['refunded_cents'])} refunded, of which platform fee"
+            f" {_money(refunded['fee_refunded_cents'])}; order stays {refunded['status']}"
+        )
+        return str(order_id)
+
+    def summary(self, order_ids: list[str]) -> None:
+        rows = self.stack.sql(
+            "select o.id, o.tier, o.status, o.subtotal_cents, o.fee_cents, o.seller_net_cents,"
+            " o.refunded_cents, o.fee_refunded_cents, o.net_refunded_cents"
+            " from public.orders as o where o.id = any(%s::uuid[]) order by o.created_at",
+            (order_ids,),
+        )
+        print("\nSummary")
+        header = ("order", "tier", "status", "paid", "fee", "seller", "refunded", "fee kept")
+        widths = (8, 8, 21, 9, 8, 9, 9, 9)
+        print("  " + "  ".join(f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
+        for row in rows:
+            cells = (
+                str(row["id"])[:8],
+                row["tier"],
+                row["status"],
+                _money(row["subtotal_cents"]),
+                _money(row["fee_cents"]),
+                _money(row["seller_net_cents"] - row["net_refunded_cents"]),
+                _money(row["refunded_cents"]),
+                _money(row["fee_cents"] - row["fee_refunded_cents"]),
+            )
+            print("  " + "  ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
+        inbox = self.stack.sql(
+            "select status::text, count(*) as n from public.whop_events group by 1 order by 1"
+        )
+        print("  webhook inbox: " + ", ".join(f"{r['n']} {r['status']}" for r in inbox))
 
 
 def run(cluster: LocalCluster) -> None:
+    was_running = cluster.is_running()
     cluster.start()
-    dbbuild.reset(cluster.url(), cluster.admin_url)
-    with psycopg.connect(cluster.url(), autocommit=True) as conn:
-        counts = conn.execute(
-            "select (select count(*) from public.gigs where status = 'published'),"
-            " (select count(*) from public.seller_accounts where kyc_status = 'verified'),"
-            " (select count(*) from public.categories)"
-        ).fetchone()
-        print(
-            f"catalog: {counts[0]} published gigs, {counts[1]} verified sellers,"
-            f" {counts[2]} categories\n"
-        )
-        for label, arguments in SEARCHES:
-            rows = _search(conn, arguments)
-            print(f"search {label}: {len(rows)} result(s)")
-            for title, seller, price, rating, reviews in rows[:5]:
-                print(f"  {_money(price):>9}  {rating} ({reviews:>3})  {title}  — @{seller}")
-            print()
-    print(f"database: {cluster.url()}")
-    print("stop it with `make db-down`")
+    try:
+        print("building the database from supabase/migrations and supabase/seed.sql")
+        dbbuild.reset(cluster.url(), cluster.admin_url)
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            published = conn.execute(
+                "select count(*) from public.gigs where status = 'published'"
+            ).fetchone()
+        print(f"catalog: {published[0] if published else 0} published gigs from the seed")
+        with OfflineStack(cluster.url(), cluster.url("supabase_auth_admin")) as stack:
+            print(f"worker on {stack.worker_url}, Whop emulator on {stack.emulator.public_url}")
+            story = Story(stack)
+            maya, gig_id = story.seller_joins()
+            sam = stack.sign_up("sam_rivera", "Sam Rivera")
+            first_order, checkout = story.buyer_orders(gig_id, sam)
+            story.pay(sam, first_order, checkout["checkout_id"])
+            story.work_happens(maya, sam, first_order)
+            second_order = story.partial_refund(sam, gig_id)
+            story.summary([first_order, second_order])
+    finally:
+        if not was_running:
+            cluster.stop()
+    print("\ndemo finished: the worker, the emulator and the database are stopped")

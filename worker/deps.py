@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request
 from worker.auth import TokenVerifier
 from worker.db import Database, Identity
 from worker.webhook_signature import WebhookVerifier
+from worker.whop.client import WhopClient
 
 
 @dataclass
@@ -19,6 +20,13 @@ class Services:
     db: Database
     tokens: TokenVerifier
     webhooks: WebhookVerifier
+    whop: WhopClient
+    whop_platform_company_id: str
+    checkout_redirect_url: str | None = None
+
+    def close(self) -> None:
+        self.db.close()
+        self.whop.close()
 
 
 def services(request: Request) -> Services:

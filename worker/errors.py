@@ -95,3 +95,16 @@ def from_sqlstate(sqlstate: str | None, message: str) -> GigflowError:
     if error_class is GigflowError and sqlstate and sqlstate.startswith("08"):
         error_class = Unavailable
     return error_class(message, sqlstate=sqlstate)
+
+
+def from_whop(status: int, error: dict[str, str]) -> GigflowError:
+    """The error a failed Whop call means to our client. Whop refusing our own request
+    (bad key, validation) is our fault toward the user: 502, not their 4xx."""
+    message = f"Whop answered {status}: {error.get('message') or error.get('type') or 'error'}"
+    if status == 404:
+        return NotFound(message)
+    if status == 409:
+        return Conflict(message)
+    if status in (408, 429) or status >= 500:
+        return Unavailable(message)
+    return UpstreamError(message)

@@ -13,6 +13,7 @@ from worker.db import Database, PostgresDatabase, SupabaseDatabase
 from worker.deps import Services
 from worker.settings import Settings
 from worker.webhook_signature import WebhookVerifier
+from worker.whop.client import WhopClient
 
 log = logging.getLogger("gigflow.runtime")
 
@@ -35,6 +36,13 @@ def build_services(settings: Settings) -> Services:
             audience=settings.jwt_audience,
         ),
         webhooks=WebhookVerifier(settings.whop_webhook_secret.get_secret_value()),
+        whop=WhopClient(
+            settings.whop_api_key.get_secret_value(), base_url=str(settings.whop_api_base_url)
+        ),
+        whop_platform_company_id=settings.whop_platform_company_id,
+        checkout_redirect_url=(
+            str(settings.checkout_redirect_url) if settings.checkout_redirect_url else None
+        ),
     )
 
 

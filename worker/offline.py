@@ -1,0 +1,161 @@
+"""The whole system on one machine, offline: the real worker app and the Whop emulator on
+real sockets, wired to each other and to a database built from the migrations. The demo
+and the end-to-end tests drive GigFlow through it exactly as a frontend and Whop would:
+HTTP to the worker with a user's access token, RPCs under that user's identity."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+import psycopg
+from psycopg.rows import dict_row
+
+from worker import localauth, runtime
+from worker.app import create_app
+from worker.db import Identity, Result, user_identity
+from worker.deps import Services
+from worker.serving import BackgroundServer
+from worker.settings import Settings
+from worker.whop.emulator import WhopEmulator
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-up user with a fresh access token, as a frontend holds one."""
+
+    name: str
+    user_id: str
+    email: str
+    token: str
+
+    @property
+    def identity(self) -> Identity:
+        claims = {"sub": self.user_id, "role": "authenticated", "email": self.email}
+        return user_identity(claims, self.token)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class OfflineStack:
+    def __init__(
+        self, database_url: str, gotrue_url: str, *, inbox_poll_seconds: float = 0.2
+    ) -> None:
+        self.database_url = database_url
+        self.gotrue_url = gotrue_url
+        self.jwt_secret = secrets.token_urlsafe(32)
+        self.emulator = WhopEmulator(
+            api_key="apik_" + secrets.token_urlsafe(24),
+            webhook_secret="ws_" + secrets.token_urlsafe(24),
+        )
+        self._emulator_server = BackgroundServer(self.emulator.app())
+        self._inbox_poll_seconds = inbox_poll_seconds
+        self._stop_background: threading.Event | None = None
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> OfflineStack:
+        self._emulator_server.start()
+        self.emulator.public_url = self._emulator_server.url
+        self.settings = Settings(
+            database_url=self.database_url,
+            jwt_secret=self.jwt_secret,
+            whop_api_key=self.emulator.api_key,
+            whop_api_base_url=f"{self._emulator_server.url}/api/v1",
+            whop_platform_company_id=self.emulator.platform_company_id,
+            whop_webhook_secret=self.emulator.webhook_secret,
+            checkout_redirect_url="http://127.0.0.1:3000/orders/return",
+            inbox_poll_seconds=self._inbox_poll_seconds,
+            timers_interval_seconds=5,
+        )
+        self.services: Services = runtime.build_services(self.settings)
+        self._worker_server = BackgroundServer(create_app(self.services)).start()
+        self.emulator.webhook_url = f"{self._worker_server.url}/webhooks/whop"
+        self._stop_background, self._threads = runtime.start_background(
+            self.services, self.settings
+        )
+        self.http = httpx.Client(base_url=self._worker_server.url, timeout=20)
+        return self
+
+    def stop(self) -> None:
+        if self._stop_background is not None:
+            self._stop_background.set()
+            for thread in self._threads:
+                thread.join(timeout=10)
+        self.http.close()
+        self._worker_server.stop()
+        self._emulator_server.stop()
+
+    def __enter__(self) -> OfflineStack:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    @property
+    def worker_url(self) -> str:
+        return self._worker_server.url
+
+    # Users.
+
+    def sign_up(self, username: str, display_name: str) -> Actor:
+        email = f"{username}@example.test"
+        user_id = localauth.sign_up(self.gotrue_url, email, username, display_name)
+        return Actor(
+            display_name, user_id, email, localauth.access_token(self.jwt_secret, user_id, email)
+        )
+
+    def rpc(self, actor: Actor, function: str, args: dict[str, Any] | None = None) -> Result:
+        """An RPC as the frontend makes it: PostgREST's role and claims for this user."""
+        return self.services.db.rpc(function, args or {}, identity=actor.identity)
+
+    @contextmanager
+    def as_user(self, actor: Actor) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        """A transaction as PostgREST opens one for this user's table reads and writes."""
+        with psycopg.connect(self.database_url, row_factory=dict_row) as conn, conn.transaction():
+            conn.execute("set local role authenticated")
+            conn.execute(
+                "select set_config('request.jwt.claims', %s, true)",
+                (
+                    json.dumps(
+                        {"sub": actor.user_id, "role": "authenticated", "email": actor.email}
+                    ),
+                ),
+            )
+            yield conn
+
+    def search_as_anon(self, arguments: dict[str, Any]) -> list[dict[str, Any]]:
+        """search_gigs as a visitor's browser calls it: role anon, no user."""
+        named = ", ".join(f"{name} => %({name})s" for name in arguments)
+        with psycopg.connect(self.database_url, row_factory=dict_row) as conn, conn.transaction():
+            conn.execute("set local role anon")
+            conn.execute("select set_config('request.jwt.claims', '{\"role\": \"anon\"}', true)")
+            return conn.execute(f"select * from public.search_gigs({named})", arguments).fetchall()
+
+    def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Read as the service (operators' view; never used to change state)."""
+        with psycopg.connect(self.database_url, row_factory=dict_row) as conn:
+            return conn.execute(query, params).fetchall()
+
+
+def wait_for(check: Callable[[], T | None], what: str, timeout_seconds: float = 15.0) -> T:
+    """Poll until `check` returns something truthy: asynchronous effects (webhook
+    processing after the 2xx) take a moment."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        time.sleep(0.05)

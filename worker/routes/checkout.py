@@ -1,0 +1,147 @@
+"""Checkout: the buyer picks, SQL prices, Whop collects.
+
+POST /checkout never reads a price from the request: `prepare_checkout` creates the
+pending order from the stored packages and extras, then the worker opens a Whop
+checkout for the seller's connected company with the platform fee as application fee
+and the order id in its metadata. POST /checkout/confirm never moves an order by itself:
+it asks Whop what happened and applies that through the webhook's own handler, so a
+forged confirm changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from worker import errors
+from worker.deps import CurrentUser, ServicesDep
+from worker.whop import wire
+
+router = APIRouter(tags=["checkout"])
+log = logging.getLogger("gigflow.checkout")
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
+AttributionValue = Annotated[str, Field(min_length=1, max_length=200)]
+# What a Whop payment's status says about our order, as its webhook would say it.
+EVENT_FOR_PAYMENT = {
+    ("paid", "succeeded"): "payment.succeeded",
+    ("open", "failed"): "payment.failed",
+}
+
+
+class ExtraChoice(BaseModel):
+    extra_id: str = Field(pattern=UUID_PATTERN)
+    quantity: int = Field(default=1, ge=1, le=100)
+
+
+class Attribution(BaseModel):
+    """Where the buyer came from: travels in Whop's metadata and is kept on the order."""
+
+    visitor_id: AttributionValue | None = None
+    session_id: AttributionValue | None = None
+    utm_source: AttributionValue | None = None
+    utm_medium: AttributionValue | None = None
+    utm_campaign: AttributionValue | None = None
+
+
+class CheckoutRequest(BaseModel):
+    gig_id: str = Field(pattern=UUID_PATTERN)
+    tier: Literal["basic", "standard", "premium"]
+    extras: list[ExtraChoice] = Field(default_factory=list, max_length=20)
+    attribution: Attribution = Field(default_factory=Attribution)
+
+
+class CheckoutResponse(BaseModel):
+    order_id: str
+    checkout_id: str
+    purchase_url: str
+    total_cents: int
+    platform_fee_cents: int
+    currency: str
+
+
+class ConfirmRequest(BaseModel):
+    order_id: str = Field(pattern=UUID_PATTERN)
+
+
+class OrderStatus(BaseModel):
+    order_id: str
+    status: str
+
+
+@router.post("/checkout", response_model=CheckoutResponse)
+async def create_checkout(
+    request: CheckoutRequest, user: CurrentUser, found: ServicesDep
+) -> CheckoutResponse:
+    """Open a Whop checkout for a gig package (and extras) at the price SQL computes."""
+    attribution = request.attribution.model_dump(exclude_none=True)
+    prepared: dict[str, Any] = await run_in_threadpool(
+        found.db.rpc,
+        "prepare_checkout",
+        {
+            "buyer_id": user.user_id,
+            "gig_id": request.gig_id,
+            "tier": request.tier,
+            "extras": [extra.model_dump() for extra in request.extras],
+            "attribution": attribution,
+        },
+    )
+    order = prepared["order"]
+    checkout = await run_in_threadpool(
+        lambda: found.whop.create_checkout_configuration(
+            company_id=prepared["whop_company_id"],
+            currency=order["currency"],
+            price_cents=order["subtotal_cents"],
+            application_fee_cents=order["fee_cents"],
+            title=order["gig_title"],
+            external_identifier=f"gigflow-gig-{order['gig_id']}",
+            metadata={"gigflow_order_id": order["id"], **attribution},
+            redirect_url=found.checkout_redirect_url,
+        )
+    )
+    await run_in_threadpool(
+        found.db.rpc,
+        "attach_checkout",
+        {"target_order_id": order["id"], "whop_checkout_id": checkout["id"]},
+    )
+    log.info("checkout created", extra={"order_id": order["id"], "checkout_id": checkout["id"]})
+    return CheckoutResponse(
+        order_id=order["id"],
+        checkout_id=checkout["id"],
+        purchase_url=checkout["purchase_url"],
+        total_cents=order["subtotal_cents"],
+        platform_fee_cents=order["fee_cents"],
+        currency=order["currency"],
+    )
+
+
+@router.post("/checkout/confirm", response_model=OrderStatus)
+async def confirm_checkout(
+    request: ConfirmRequest, user: CurrentUser, found: ServicesDep
+) -> OrderStatus:
+    """For the checkout return page: ask Whop about the order's payment and apply what
+    it says, exactly as its webhook would. Only the order's buyer may ask."""
+    lookup = {"target_order_id": request.order_id, "buyer_id": user.user_id}
+    order: dict[str, Any] = await run_in_threadpool(found.db.rpc, "order_checkout", lookup)
+    if order["status"] == "pending_payment":
+        if not order["whop_checkout_id"]:
+            raise errors.Conflict(f"order {request.order_id} has no Whop checkout")
+        payments = await run_in_threadpool(
+            lambda: list(
+                found.whop.list_payments(checkout_configuration_ids=[order["whop_checkout_id"]])
+            )
+        )
+        for payment in payments:
+            event_type = EVENT_FOR_PAYMENT.get((payment.get("status"), payment.get("substatus")))
+            if event_type:
+                await run_in_threadpool(
+                    found.db.rpc,
+                    "apply_whop_object",
+                    {"event_type": event_type, "data": wire.plain(payment)},
+                )
+        order = await run_in_threadpool(found.db.rpc, "order_checkout", lookup)
+    return OrderStatus(order_id=order["id"], status=order["status"])
