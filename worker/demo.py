@@ -79,31 +79,13 @@ class Story:
         self.say("verification.succeeded + payout_account.status_updated -> kyc_status verified")
 
         self.step("Maya lists a gig (tables under RLS), submits it; an admin publishes it")
-        with stack.as_user(maya) as conn:
-            gig_id = conn.execute(
-                "insert into public.gigs (category_id, title, description, tags)"
-                " select id, 'I will design a minimalist logo for your brand',"
-                " 'Three concepts, vector files, a small brand guide.', '{logo,branding}'"
-                " from public.categories where slug = 'graphics-design' returning id"
-            ).fetchone()["id"]
-            conn.execute(
-                "insert into public.gig_packages (gig_id, tier, title, price_cents, currency,"
-                " delivery_days, revisions_included) values"
-                " (%s, 'basic', 'One concept', 4500, 'USD', 3, 1),"
-                " (%s, 'standard', 'Three concepts', 12000, 'USD', 5, 2)",
-                (gig_id, gig_id),
-            )
-            conn.execute(
-                "insert into public.gig_extras (gig_id, title, price_cents, currency,"
-                " extra_delivery_days, max_quantity)"
-                " values (%s, 'Social media kit', 2500, 'USD', 1, 1)",
-                (gig_id,),
-            )
-            conn.execute(
-                "insert into public.gig_requirements (gig_id, question) values"
-                " (%s, 'What is your brand called, and what does it do?')",
-                (gig_id,),
-            )
+        gig_id = stack.create_gig(
+            maya,
+            "I will design a minimalist logo for your brand",
+            packages={"basic": 4500, "standard": 12000},
+            extras={"Social media kit": 2500},
+            questions=("What is your brand called, and what does it do?",),
+        )
         stack.rpc(maya, "submit_gig_for_review", {"gig_id": gig_id})
         stack.services.db.rpc("publish_gig", {"gig_id": gig_id})
         self.say(f"gig {gig_id} published (the KYC gate let it through)")

@@ -134,6 +134,45 @@ class OfflineStack:
             )
             yield conn
 
+    def create_gig(
+        self,
+        seller: Actor,
+        title: str,
+        *,
+        packages: dict[str, int],
+        extras: dict[str, int] | None = None,
+        questions: tuple[str, ...] = (),
+        category: str = "graphics-design",
+    ) -> str:
+        """A draft gig with its packages (tier -> price in cents), extras and brief, written
+        by the seller through the tables under RLS, as a frontend writes it."""
+        with self.as_user(seller) as conn:
+            row = conn.execute(
+                "insert into public.gigs (category_id, title, description)"
+                " select id, %s, 'Made in the GigFlow demo.' from public.categories"
+                " where slug = %s returning id",
+                (title, category),
+            ).fetchone()
+            gig_id = str(row["id"]) if row else ""
+            for position, (tier, cents) in enumerate(packages.items()):
+                conn.execute(
+                    "insert into public.gig_packages (gig_id, tier, title, price_cents, currency,"
+                    " delivery_days, revisions_included) values (%s, %s, %s, %s, 'USD', %s, 2)",
+                    (gig_id, tier, tier.title(), cents, 3 + position),
+                )
+            for name, cents in (extras or {}).items():
+                conn.execute(
+                    "insert into public.gig_extras (gig_id, title, price_cents, currency,"
+                    " extra_delivery_days, max_quantity) values (%s, %s, %s, 'USD', 1, 1)",
+                    (gig_id, name, cents),
+                )
+            for question in questions:
+                conn.execute(
+                    "insert into public.gig_requirements (gig_id, question) values (%s, %s)",
+                    (gig_id, question),
+                )
+        return gig_id
+
     def search_as_anon(self, arguments: dict[str, Any]) -> list[dict[str, Any]]:
         """search_gigs as a visitor's browser calls it: role anon, no user."""
         named = ", ".join(f"{name} => %({name})s" for name in arguments)

@@ -22,6 +22,7 @@ from worker.auth import TokenVerifier
 from worker.db import PostgresDatabase
 from worker.deps import Services
 from worker.webhook_signature import WebhookVerifier
+from worker.whop.client import WhopClient
 
 WEBHOOK_SECRET = "ws_test_secret_for_gigflow"
 JWT_SECRET = "test-jwt-secret-with-at-least-32-bytes!"
@@ -33,9 +34,12 @@ def services(db_url: str) -> Iterator[Services]:
         db=PostgresDatabase(db_url, max_size=20),
         tokens=TokenVerifier(secret=JWT_SECRET),
         webhooks=WebhookVerifier(WEBHOOK_SECRET),
+        # These tests never reach Whop: a closed port makes any call fail loudly.
+        whop=WhopClient("apik_unused", base_url="http://127.0.0.1:9/api/v1", max_retries=0),
+        whop_platform_company_id="biz_platform",
     )
     yield found
-    found.db.close()
+    found.close()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from worker import errors
@@ -33,12 +33,18 @@ EVENT_FOR_PAYMENT = {
 }
 
 
-class ExtraChoice(BaseModel):
+class Strict(BaseModel):
+    """Unknown fields are refused: a client sending a price must learn it is ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExtraChoice(Strict):
     extra_id: str = Field(pattern=UUID_PATTERN)
     quantity: int = Field(default=1, ge=1, le=100)
 
 
-class Attribution(BaseModel):
+class Attribution(Strict):
     """Where the buyer came from: travels in Whop's metadata and is kept on the order."""
 
     visitor_id: AttributionValue | None = None
@@ -48,7 +54,7 @@ class Attribution(BaseModel):
     utm_campaign: AttributionValue | None = None
 
 
-class CheckoutRequest(BaseModel):
+class CheckoutRequest(Strict):
     gig_id: str = Field(pattern=UUID_PATTERN)
     tier: Literal["basic", "standard", "premium"]
     extras: list[ExtraChoice] = Field(default_factory=list, max_length=20)
@@ -64,7 +70,7 @@ class CheckoutResponse(BaseModel):
     currency: str
 
 
-class ConfirmRequest(BaseModel):
+class ConfirmRequest(Strict):
     order_id: str = Field(pattern=UUID_PATTERN)
 
 

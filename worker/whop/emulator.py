@@ -185,7 +185,6 @@ class WhopEmulator:
                 "amount": to_whop_amount(amount),
                 "currency": payment["currency"],
                 "status": "pending",
-                "created_at": _now(),
                 "payment": {
                     key: payment[key] for key in ("id", "metadata", "total", "currency", "user")
                 },

@@ -1,0 +1,311 @@
+"""The Whop emulator is only useful while it behaves like Whop. Its request and response
+shapes are checked against the notation in docs/whop-api.md (each snippet must still be
+in that file, word for word), it validates like Whop, and its webhooks pass the same
+Standard Webhooks verification the worker applies to Whop's."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from worker import errors
+from worker.serving import BackgroundServer
+from worker.webhook_signature import WebhookVerifier
+from worker.whop import wire
+from worker.whop.client import WhopClient
+from worker.whop.emulator import WhopEmulator
+
+DOC = (Path(__file__).parents[2] / "docs" / "whop-api.md").read_text()
+TOKEN = re.compile(r'\s*(<[^>]*>|"[^"]*"|\.\.|[{}\[\],:?]|[A-Za-z_][A-Za-z0-9_]*|[^\s{}\[\],:]+)')
+
+Shape = dict[str, "Shape | None"]
+
+
+def documented(snippet: str) -> tuple[Shape, bool]:
+    """Keys (nested) of a `{a, b:{c}, d:[{e}]}` snippet quoted from whop-api.md, and
+    whether it ends its top level with `..` (more fields allowed)."""
+    assert snippet in DOC, f"whop-api.md no longer says {snippet!r}"
+    tokens = [t for t in TOKEN.findall(re.sub(r"\([^)]*\)", "", snippet)) if t]
+    position = 0
+
+    def parse_object() -> tuple[Shape, bool]:
+        nonlocal position
+        assert tokens[position] == "{"
+        position += 1
+        shape: Shape = {}
+        open_ended = False
+        while tokens[position] != "}":
+            token = tokens[position]
+            if token == "..":
+                open_ended = True
+                position += 1
+            elif token == ",":
+                position += 1
+            else:
+                key = token.strip('"')
+                position += 1
+                if tokens[position] == "?":
+                    key += "?"
+                nested: Shape | None = None
+                while tokens[position] not in (",", "}"):
+                    if tokens[position] == "{":
+                        nested, _ = parse_object()
+                        continue
+                    if tokens[position] == "[" and tokens[position + 1] == "{":
+                        position += 1
+                        nested, _ = parse_object()
+                    position += 1
+                shape[key] = nested
+        position += 1
+        return shape, open_ended
+
+    return parse_object()
+
+
+def assert_conforms(actual: Mapping[str, Any], snippet: str) -> None:
+    """Every required key is there (optional ones end in `?`), and no key the document
+    does not know, unless the snippet is open-ended."""
+    shape, open_ended = documented(snippet)
+    required = {key for key in shape if not key.endswith("?")}
+    allowed = {key.rstrip("?") for key in shape}
+    missing = required - set(actual)
+    assert not missing, f"the emulator leaves out {missing} of {snippet}"
+    if not open_ended:
+        assert set(actual) <= allowed, f"the emulator invents {set(actual) - allowed}"
+    for key, nested in shape.items():
+        value = actual.get(key.rstrip("?"))
+        if nested and isinstance(value, list) and value:
+            value = value[0]
+        if nested and isinstance(value, dict):
+            missing_nested = {k for k in nested if not k.endswith("?")} - set(value)
+            assert not missing_nested, f"{key} lacks {missing_nested}"
+
+
+@pytest.fixture
+def sent() -> list[tuple[dict[str, str], bytes]]:
+    return []
+
+
+@pytest.fixture
+def emulator(sent: list[tuple[dict[str, str], bytes]]) -> Iterator[WhopEmulator]:
+    def capture(_: str, headers: Mapping[str, str], body: bytes) -> int:
+        sent.append((dict(headers), body))
+        return 200
+
+    found = WhopEmulator(
+        api_key="apik_emulated",
+        webhook_secret="ws_emulated_secret",
+        webhook_url="http://worker.invalid/webhooks/whop",
+        send=capture,
+    )
+    with BackgroundServer(found.app()) as server:
+        found.public_url = server.url
+        yield found
+
+
+@pytest.fixture
+def whop(emulator: WhopEmulator) -> Iterator[WhopClient]:
+    found = WhopClient(emulator.api_key, base_url=f"{emulator.public_url}/api/v1", max_retries=0)
+    yield found
+    found.close()
+
+
+def seller_checkout(whop: WhopClient, emulator: WhopEmulator) -> tuple[dict, dict]:
+    company = whop.create_company(
+        title="Seller",
+        email="seller@example.test",
+        parent_company_id=emulator.platform_company_id,
+        metadata={"gigflow_seller_id": "s-1"},
+    )
+    checkout = whop.create_checkout_configuration(
+        company_id=company["id"],
+        currency="USD",
+        price_cents=14500,
+        application_fee_cents=1450,
+        title="Logo",
+        external_identifier="gig-1",
+        metadata={"gigflow_order_id": "o-1"},
+    )
+    return company, checkout
+
+
+def test_company_has_the_documented_shape(whop: WhopClient, emulator: WhopEmulator) -> None:
+    company, _ = seller_checkout(whop, emulator)
+    assert_conforms(company, "{id, title, route, metadata, owner_user, verified, created_at}")
+    assert whop.get_company(company["id"]) == company
+
+
+def test_checkout_request_and_response_have_the_documented_shapes(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    _, checkout = seller_checkout(whop, emulator)
+    assert_conforms(
+        checkout,
+        '{id:"ch_..", company_id, mode, metadata, plan:{id,..}, purchase_url, redirect_url}',
+    )
+    bodies: list[bytes] = []
+    capturing = WhopClient(
+        "apik_x",
+        transport=httpx.MockTransport(
+            lambda request: bodies.append(request.content) or httpx.Response(200, json={})
+        ),
+    )
+    capturing.create_checkout_configuration(
+        company_id="biz_1",
+        currency="usd",
+        price_cents=100,
+        application_fee_cents=10,
+        title="t",
+        external_identifier="e",
+        metadata={},
+        redirect_url="https://x.test/back",
+    )
+    sent_body = wire.loads(bodies[0])
+    request_shape, _ = documented(
+        '{mode:"payment", plan:{company_id:<seller biz>, currency:"usd", initial_price,'
+        ' plan_type:"one_time", application_fee_amount, title?,'
+        " product:{external_identifier,title}?}, metadata, redirect_url?}"
+    )
+    assert set(sent_body) <= {key.rstrip("?") for key in request_shape}
+    plan_shape = request_shape["plan"] or {}
+    assert set(sent_body["plan"]) <= {key.rstrip("?") for key in plan_shape}
+    assert set(sent_body["plan"]["product"]) <= set(plan_shape["product"] or {})
+
+
+def test_payment_and_its_webhook_have_the_documented_shapes(
+    whop: WhopClient, emulator: WhopEmulator, sent: list[tuple[dict[str, str], bytes]]
+) -> None:
+    _, checkout = seller_checkout(whop, emulator)
+    payment = emulator.pay(checkout["id"])
+    fetched = whop.get_payment(payment["id"])
+    section = DOC.split("- **Payment** fields:")[1].split("- Confirmed")[0]
+    present, absent = section.split("There is no")
+    assert set(re.findall(r"`([a-z_]+)`", present)) <= set(fetched)
+    assert not set(re.findall(r"`([a-z_]+)`", absent)) & set(fetched)
+    assert fetched["total"] == wire.loads("145.00")
+    envelope = wire.loads(sent[-1][1])
+    assert_conforms(
+        envelope,
+        '{"id","api_version":"v1","type":"payment.succeeded","timestamp":"<ISO>","company_id":"biz_..","data":{..}}',
+    )
+    assert envelope["data"]["metadata"] == {"gigflow_order_id": "o-1"}
+
+
+def test_refund_webhooks_have_the_documented_shape(
+    whop: WhopClient, emulator: WhopEmulator, sent: list[tuple[dict[str, str], bytes]]
+) -> None:
+    _, checkout = seller_checkout(whop, emulator)
+    payment = emulator.pay(checkout["id"])
+    whop.refund_payment(payment["id"], partial_amount_cents=1500)
+    refund = wire.loads(sent[-1][1])["data"]
+    assert_conforms(
+        refund,
+        "{id, amount, currency, status (pending|requires_action|succeeded|failed|canceled),"
+        " payment:{id, metadata, total, currency, user}}",
+    )
+    assert [r["id"] for r in whop.list_refunds(payment_id=payment["id"])] == [refund["id"]]
+
+
+def test_ledger_account_has_the_documented_shape(whop: WhopClient, emulator: WhopEmulator) -> None:
+    company, _ = seller_checkout(whop, emulator)
+    emulator.set_kyc(company["id"], "verification_failed")
+    assert_conforms(
+        whop.get_ledger_account(company["id"]),
+        "{id, balances:[{currency,balance,pending_balance,reserve_balance}],"
+        " payout_account_details:{status,"
+        " latest_verification:{id,status,last_error_code,last_error_reason}}}",
+    )
+
+
+def test_every_webhook_passes_the_workers_signature_check(
+    whop: WhopClient, emulator: WhopEmulator, sent: list[tuple[dict[str, str], bytes]]
+) -> None:
+    company, checkout = seller_checkout(whop, emulator)
+    emulator.set_kyc(company["id"], "connected")
+    emulator.pay(checkout["id"], duplicate=True, header_id_differs=True)
+    verifier = WebhookVerifier(emulator.webhook_secret)
+    verified = [verifier.verify(body, headers) for headers, body in sent]
+    assert [payload["type"] for _, payload in verified] == [
+        "verification.succeeded",
+        "payout_account.status_updated",
+        "payment.succeeded",
+        "payment.succeeded",
+    ]
+    duplicate_ids = {webhook_id for webhook_id, payload in verified[2:]}
+    assert len(duplicate_ids) == 1
+    assert verified[2][1]["id"] not in duplicate_ids
+
+
+def test_a_wrong_api_key_is_a_401_in_whops_error_shape(emulator: WhopEmulator) -> None:
+    response = httpx.get(
+        f"{emulator.public_url}/api/v1/companies/{emulator.platform_company_id}",
+        headers={"Authorization": "Bearer wrong"},
+    )
+    assert response.status_code == 401
+    assert_conforms(response.json(), '{"error":{"type","message","code"?,"param"?}}')
+
+
+def test_an_unknown_api_version_date_is_a_400(emulator: WhopEmulator) -> None:
+    response = httpx.get(
+        f"{emulator.public_url}/api/v1/companies/{emulator.platform_company_id}",
+        headers={"Authorization": f"Bearer {emulator.api_key}", "Api-Version-Date": "1999-01-01"},
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("change", "param"),
+    [
+        ({"initial_price": "145.00"}, "plan.initial_price"),
+        ({"initial_price": wire.loads("145.001")}, "plan.initial_price"),
+        ({"application_fee_amount": wire.loads("145.00")}, "plan.application_fee_amount"),
+        ({"currency": "USD"}, "plan.currency"),
+    ],
+)
+def test_checkout_validation_names_the_bad_parameter(
+    whop: WhopClient, emulator: WhopEmulator, change: dict[str, Any], param: str
+) -> None:
+    company, _ = seller_checkout(whop, emulator)
+    plan = {
+        "company_id": company["id"],
+        "currency": "usd",
+        "initial_price": wire.loads("145.00"),
+        "plan_type": "one_time",
+        "application_fee_amount": wire.loads("14.50"),
+        **change,
+    }
+    response = httpx.post(
+        f"{emulator.public_url}/api/v1/checkout_configurations",
+        content=wire.dumps({"mode": "payment", "plan": plan}),
+        headers={"Authorization": f"Bearer {emulator.api_key}", "content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["param"] == param
+
+
+def test_a_checkout_for_a_company_outside_the_platform_is_refused(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    with pytest.raises(errors.UpstreamError, match="child"):
+        whop.create_checkout_configuration(
+            company_id=emulator.platform_company_id,
+            currency="usd",
+            price_cents=1000,
+            application_fee_cents=100,
+            title="x",
+            external_identifier="x",
+            metadata={},
+        )
+
+
+def test_refunding_more_than_is_left_is_refused(whop: WhopClient, emulator: WhopEmulator) -> None:
+    _, checkout = seller_checkout(whop, emulator)
+    payment = emulator.pay(checkout["id"])
+    whop.refund_payment(payment["id"], partial_amount_cents=14000)
+    with pytest.raises(errors.UpstreamError, match="exceeds"):
+        whop.refund_payment(payment["id"], partial_amount_cents=1000)
