@@ -145,6 +145,11 @@ begin
                 coalesce(private.whop_cents(data -> 'total'), target.subtotal_cents),
                 coalesce(data ->> 'currency', target.currency)
             );
+            -- A refund or dispute delivered before this payment waits with backoff; it
+            -- can apply now, so it need not wait out its delay.
+            update public.whop_events as e
+            set next_attempt_at = pg_catalog.now()
+            where e.status = 'waiting' and e.payload -> 'data' -> 'payment' ->> 'id' = data ->> 'id';
             return 'processed'::public.whop_event_status;
 
         when event_type = 'payment.failed' then
