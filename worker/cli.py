@@ -15,6 +15,7 @@ from worker import dbbuild, demo, inbox, logs, runtime
 from worker.app import create_app
 from worker.localpg import LocalCluster
 from worker.settings import Settings, SettingsError, load_settings
+from worker.whop.emulator import WhopEmulator
 
 LOCAL_DATA_DIR = Path(os.environ.get("GIGFLOW_LOCAL_PG", dbbuild.REPO / ".local" / "pg"))
 
@@ -84,6 +85,34 @@ def webhooks_replay(args: argparse.Namespace) -> int:
     return 0 if not outcomes.get("failed") else 1
 
 
+def whop_emulator(args: argparse.Namespace) -> int:
+    """Serve the offline Whop on a port; it signs webhooks with the worker's secret."""
+    api_key = args.api_key or os.environ.get("GIGFLOW_WHOP_API_KEY")
+    secret = args.webhook_secret or os.environ.get("GIGFLOW_WHOP_WEBHOOK_SECRET")
+    if not api_key or not secret:
+        print(
+            "set GIGFLOW_WHOP_API_KEY and GIGFLOW_WHOP_WEBHOOK_SECRET (or --api-key and"
+            " --webhook-secret): the worker must use the same ones",
+            file=sys.stderr,
+        )
+        return 2
+    logs.configure()
+    emulator = WhopEmulator(
+        api_key=api_key,
+        webhook_secret=secret,
+        platform_company_id=args.platform_company_id
+        or os.environ.get("GIGFLOW_WHOP_PLATFORM_COMPANY_ID", "biz_gigflowplatform"),
+        webhook_url=args.webhook_url,
+        public_url=f"http://{args.host}:{args.port}",
+    )
+    print(
+        f"Whop emulator: API at http://{args.host}:{args.port}/api/v1, platform company"
+        f" {emulator.platform_company_id}, webhooks to {args.webhook_url or 'nowhere'}"
+    )
+    uvicorn.run(emulator.app(), host=args.host, port=args.port, log_config=None)
+    return 0
+
+
 def run_demo(_: argparse.Namespace) -> int:
     demo.run(_local_cluster())
     return 0
@@ -129,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gigflow", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("demo", help="build the local database and search it").set_defaults(
+    commands.add_parser("demo", help="the whole marketplace story, offline").set_defaults(
         handler=run_demo
     )
     serve_parser = commands.add_parser("serve", help="run the HTTP API, the inbox and the timers")
@@ -152,6 +181,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("--id", dest="ids", type=int, action="append", help="an inbox event id")
     replay.set_defaults(handler=webhooks_replay)
+
+    emulator_parser = commands.add_parser(
+        "whop-emulator", help="serve the offline Whop API emulator (signed webhooks included)"
+    )
+    emulator_parser.add_argument("--host", default="127.0.0.1")
+    emulator_parser.add_argument("--port", type=int, default=8787)
+    emulator_parser.add_argument(
+        "--webhook-url", help="where to send webhooks, e.g. http://127.0.0.1:8000/webhooks/whop"
+    )
+    emulator_parser.add_argument("--api-key", help="default: $GIGFLOW_WHOP_API_KEY")
+    emulator_parser.add_argument("--webhook-secret", help="default: $GIGFLOW_WHOP_WEBHOOK_SECRET")
+    emulator_parser.add_argument(
+        "--platform-company-id", help="default: $GIGFLOW_WHOP_PLATFORM_COMPANY_ID"
+    )
+    emulator_parser.set_defaults(handler=whop_emulator)
 
     db = commands.add_parser("db", help="the database").add_subparsers(
         dest="db_command", required=True

@@ -309,3 +309,14 @@ def test_refunding_more_than_is_left_is_refused(whop: WhopClient, emulator: Whop
     whop.refund_payment(payment["id"], partial_amount_cents=14000)
     with pytest.raises(errors.UpstreamError, match="exceeds"):
         whop.refund_payment(payment["id"], partial_amount_cents=1000)
+
+
+def test_the_purchase_url_opens_a_page_that_pays(whop: WhopClient, emulator: WhopEmulator) -> None:
+    _, checkout = seller_checkout(whop, emulator)
+    page = httpx.get(checkout["purchase_url"])
+    assert page.status_code == 200
+    assert "145.00 USD" in page.text
+    action = re.search(r'action="([^"]+)"', page.text)
+    assert action is not None
+    assert httpx.post(emulator.public_url + action.group(1)).status_code == 200
+    assert [p["status"] for p in emulator.payments.values()] == ["paid"]

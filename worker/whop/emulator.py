@@ -10,6 +10,7 @@ dropped, or sent with a header id that differs from the body id, on request.
 
 from __future__ import annotations
 
+import html
 import logging
 import secrets
 import threading
@@ -21,7 +22,7 @@ from typing import Any, Literal
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from standardwebhooks import Webhook
 
 from worker.whop import wire
@@ -407,6 +408,22 @@ class WhopEmulator:
                     ).response()
             response: Response = await call_next(request)
             return response
+
+        @app.get("/checkout/{plan_id}", response_class=HTMLResponse)
+        def hosted_checkout(plan_id: str, session: str) -> str:
+            """The page a purchase_url opens: what a buyer sees at Whop, reduced to a button."""
+            with self._lock:
+                checkout = self._find(self.checkouts, session, "checkout configuration")
+            if checkout["plan"]["id"] != plan_id:
+                raise WhopApiError(404, "not_found", f"plan {plan_id} was not found")
+            price = checkout["plan"]["initial_price"]
+            action = f"/_emulator/checkout_configurations/{html.escape(session)}/pay"
+            return (
+                f"<!doctype html><title>Whop emulator checkout</title>"
+                f"<h1>{html.escape(str(checkout['plan']['title'] or 'Checkout'))}</h1>"
+                f"<p>{price} {html.escape(checkout['plan']['currency'].upper())}</p>"
+                f'<form method="post" action="{action}"><button>Pay</button></form>'
+            )
 
         app.include_router(self._api_router(), prefix="/api/v1")
         app.include_router(self._control_router(), prefix="/_emulator")
