@@ -26,9 +26,12 @@ begin
     end if;
     select s.* into settings from private.platform_settings as s;
 
+    -- Only checkouts Whop never opened: one that Whop did open may have been paid with
+    -- its webhook lost, so reconciliation asks Whop before it cancels (expire_unpaid_checkout).
     for due_order in
         select o.id from public.orders as o
         where o.status = 'pending_payment' and o.checkout_expires_at <= as_of
+            and o.whop_checkout_id is null
         order by o.checkout_expires_at limit batch_size
         for update skip locked
     loop

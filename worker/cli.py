@@ -11,7 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
-from worker import dbbuild, demo, inbox, logs, runtime
+from worker import dbbuild, demo, inbox, logs, reconcile, runtime
 from worker.app import create_app
 from worker.localpg import LocalCluster
 from worker.settings import Settings, SettingsError, load_settings
@@ -70,6 +70,26 @@ def timers(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return 0
+
+
+def run_reconcile(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
+    logs.configure()
+    services = runtime.build_services(settings)
+    try:
+        if args.loop:
+            reconcile.run(
+                services.db,
+                services.whop,
+                interval_seconds=settings.reconcile_interval_seconds,
+                stop=threading.Event(),
+            )
+            return 0
+        report = reconcile.reconcile_once(services.db, services.whop)
+    finally:
+        services.close()
+    print(json.dumps(report.as_dict()))
+    return 1 if report.errors else 0
 
 
 def webhooks_replay(args: argparse.Namespace) -> int:
@@ -169,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     timers_parser = commands.add_parser("timers", help="run due order timers on an interval")
     timers_parser.add_argument("--once", action="store_true", help="one pass, print what it did")
     timers_parser.set_defaults(handler=timers)
+
+    reconcile_parser = commands.add_parser(
+        "reconcile", help="ask Whop about everything still waiting on it and apply the answers"
+    )
+    reconcile_parser.add_argument(
+        "--loop", action="store_true", help="keep going every GIGFLOW_RECONCILE_INTERVAL_SECONDS"
+    )
+    reconcile_parser.set_defaults(handler=run_reconcile)
 
     webhook_commands = commands.add_parser(
         "webhooks", help="the Whop webhook inbox"

@@ -5,7 +5,8 @@ the real worker on local sockets, and drives one story through the worker's HTTP
 endpoints, RPCs under each user's identity (as PostgREST runs them) and signed Whop
 webhooks: a seller onboards and is verified, publishes a gig; a buyer finds it, pays,
 briefs, gets a delivery, asks for a revision, accepts; both review; a second order is
-partly refunded. Everything it starts, it stops.
+paid with its webhook lost, recovered by reconciliation, and partly refunded.
+Everything it starts, it stops.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from worker import dbbuild
+from worker import dbbuild, reconcile
 from worker.db import Result
 from worker.localpg import LocalCluster
 from worker.offline import Actor, OfflineStack, wait_for
@@ -181,11 +182,31 @@ class Story:
 
     def partial_refund(self, sam: Actor, gig_id: str) -> str:
         stack = self.stack
-        self.step("Sam orders the basic package too, pays, and gets $15.00 back from Whop")
+        self.step("Sam orders the basic package too and pays; this time the webhook is lost")
         checkout = self.post(sam, "/checkout", {"gig_id": gig_id, "tier": "basic"})
         order_id = checkout["order_id"]
-        payment = stack.emulator.pay(checkout["checkout_id"])
-        self.wait_for_status(order_id, "awaiting_requirements")
+        payment = stack.emulator.pay(checkout["checkout_id"], drop_webhook=True)
+        self.say(f"Whop took the money; our order is still {self.order(order_id)['status']}")
+
+        self.step("Reconciliation asks Whop about every order still waiting on it")
+        report = reconcile.reconcile_once(stack.services.db, stack.services.whop)
+        self.say(f"{report.as_dict()}: order {self.order(order_id)['status']}")
+        stack.emulator.deliver_dropped()
+        wait_for(
+            lambda: stack.sql(
+                "select 1 from public.whop_events where payload -> 'data' ->> 'id' = %s"
+                " and processed_at is not null",
+                (payment["id"],),
+            ),
+            "the late webhook",
+        )
+        pays = stack.sql(
+            "select count(*) as n from public.order_events where order_id = %s and action = 'pay'",
+            (order_id,),
+        )[0]["n"]
+        self.say(f"the webhook arrives late after all: {pays} payment recorded, nothing changed")
+
+        self.step("Whop refunds $15.00 of it (an operator in Whop's dashboard)")
         stack.emulator.refund(payment["id"], 1500)
         refunded = wait_for(
             lambda: (found := self.order(order_id))["refunded_cents"] == 1500 and found,

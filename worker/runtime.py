@@ -1,13 +1,14 @@
 """Wiring: services from settings, and the background loops `gigflow serve` runs beside
-the HTTP API (inbox processing, timers). Any number of worker processes may run them:
-SQL claims events and timers with SKIP LOCKED, so two never do the same work."""
+the HTTP API (inbox processing, timers, reconciliation with Whop). Any number of worker
+processes may run them: SQL claims events, timers and reconciliation work (SKIP LOCKED,
+leases), so two never do the same work."""
 
 from __future__ import annotations
 
 import logging
 import threading
 
-from worker import errors, inbox
+from worker import errors, inbox, reconcile
 from worker.auth import TokenVerifier
 from worker.db import Database, PostgresDatabase, SupabaseDatabase
 from worker.deps import Services
@@ -81,6 +82,17 @@ def start_background(
                 "stop": stop,
             },
             name="gigflow-timers",
+            daemon=True,
+        ),
+        threading.Thread(
+            target=reconcile.run,
+            kwargs={
+                "db": services.db,
+                "whop": services.whop,
+                "interval_seconds": settings.reconcile_interval_seconds,
+                "stop": stop,
+            },
+            name="gigflow-reconcile",
             daemon=True,
         ),
     ]

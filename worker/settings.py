@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     # Background work.
     inbox_poll_seconds: Seconds = 2.0
     timers_interval_seconds: Seconds = 60.0
+    reconcile_interval_seconds: Seconds = 300.0
 
     @field_validator(
         "whop_api_key", "whop_webhook_secret", "jwt_secret", "supabase_service_role_key"

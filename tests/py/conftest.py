@@ -15,6 +15,7 @@ import pytest
 
 from worker import dbbuild
 from worker.localpg import LocalCluster
+from worker.offline import OfflineStack
 
 TEMPLATE = "gigflow_template"
 TEST_HELPERS = dbbuild.REPO / "supabase" / "local" / "test_helpers.sql"
@@ -89,3 +90,10 @@ def admin_url(cluster: LocalCluster, database: str) -> str:
 def conn(db_url: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(db_url, autocommit=True) as connection:
         yield connection
+
+
+@pytest.fixture
+def stack(db_url: str, cluster: LocalCluster, database: str) -> Iterator[OfflineStack]:
+    """The running system on a fresh clone: the worker and the Whop emulator, wired."""
+    with OfflineStack(db_url, cluster.url("supabase_auth_admin", database)) as running:
+        yield running

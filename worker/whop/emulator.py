@@ -100,6 +100,7 @@ class WhopEmulator:
     kyc: dict[str, str] = field(default_factory=dict)
     deliveries: list[Delivery] = field(default_factory=list)
     held: list[_Message] = field(default_factory=list)
+    dropped: list[_Message] = field(default_factory=list)
     holding: bool = False
     requests: list[tuple[str, str]] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -228,6 +229,14 @@ class WhopEmulator:
             self._deliver(message)
         return len(messages)
 
+    def deliver_dropped(self) -> int:
+        """Send, late, the messages dropped on request (a retry that comes after all)."""
+        with self._lock:
+            messages, self.dropped = self.dropped, []
+        for message in messages:
+            self._deliver(message)
+        return len(messages)
+
     def _emit(
         self,
         event_type: str,
@@ -251,6 +260,8 @@ class WhopEmulator:
         message = _Message(header_id, event_type, wire.dumps(envelope))
         if drop:
             self.deliveries.append(Delivery(header_id, event_type, None, "dropped on request"))
+            with self._lock:
+                self.dropped.append(message)
             return
         for _ in range(copies):
             with self._lock:
@@ -624,6 +635,10 @@ class WhopEmulator:
         @control.post("/webhooks/release")
         def release(order: Literal["sent", "reversed"] = "sent") -> Response:
             return _json({"released": self.release_webhooks(order)})
+
+        @control.post("/webhooks/deliver-dropped")
+        def deliver_dropped() -> Response:
+            return _json({"delivered": self.deliver_dropped()})
 
         @control.get("/deliveries")
         def deliveries() -> Response:
