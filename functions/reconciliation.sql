@@ -83,7 +83,8 @@ begin
 end;
 $$;
 
-revoke execute on function public.claim_reconciliation_work(integer, interval) from public, anon, authenticated;
+revoke execute on function public.claim_reconciliation_work(integer, interval)
+from public, anon, authenticated;
 revoke execute on function public.expire_unpaid_checkout(uuid) from public, anon, authenticated;
 grant execute on function public.claim_reconciliation_work(integer, interval) to service_role;
 grant execute on function public.expire_unpaid_checkout(uuid) to service_role;
