@@ -141,3 +141,31 @@ def test_claims_hand_each_item_to_one_worker(stack: OfflineStack, shop: Shop) ->
     assert len(first) == len(second) == 1
     assert first[0]["subject"] != second[0]["subject"]
     assert third == []
+
+
+def test_a_refund_whose_webhooks_were_lost_settles_the_requested_refund(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    created = checkout(stack, shop)
+    payment = stack.emulator.pay(created["checkout_id"])
+    wait_for(
+        lambda: order_of(stack, created["order_id"])["status"] == "awaiting_requirements",
+        "the payment",
+    )
+    stack.rpc(
+        shop.buyer, "request_cancellation", {"order_id": created["order_id"], "reason": "oops"}
+    )
+    stack.rpc(shop.seller, "accept_cancellation", {"order_id": created["order_id"]})
+    requested = stack.sql(
+        "select status::text from public.refunds where order_id = %s", (created["order_id"],)
+    )
+    assert [r["status"] for r in requested] == ["requested"]
+    stack.emulator.hold_webhooks()  # Whop refunds, and neither webhook ever arrives
+    stack.emulator.refund(payment["id"])
+    report = reconcile_now(stack)
+    assert report.errors == 0
+    settled = stack.sql(
+        "select status::text from public.refunds where order_id = %s", (created["order_id"],)
+    )
+    assert [r["status"] for r in settled] == ["succeeded"]
+    assert order_of(stack, created["order_id"])["refunded_cents"] == 10000
