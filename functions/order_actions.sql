@@ -232,7 +232,7 @@ revoke execute on function private.require_text(text, text, integer) from public
 -- {"requirement_id": uuid, "answer": text}; every required question needs a non-empty
 -- answer, a multiple-choice answer must be one of the choices. Answers are stored with
 -- the question text as it was, and the order starts (due date set) in the same step.
-create or replace function public.submit_requirements(order_id uuid, answers jsonb)
+create or replace function public.submit_requirements(order_id uuid, answers jsonb, files jsonb default '[]')
 returns public.orders
 language plpgsql
 security definer
@@ -298,6 +298,7 @@ begin
     from pg_catalog.jsonb_array_elements(answers) as item
     join public.gig_requirements as q on q.id = (item ->> 'requirement_id')::uuid
     where pg_catalog.btrim(item ->> 'answer') <> '';
+    perform private.attach_order_files(target.id, 'requirements', submit_requirements.files);
 
     return private.apply_order_action(target.id, 'submit_requirements', acting_as);
 end;
@@ -313,7 +314,8 @@ as $$
     select private.apply_order_action(order_id, 'start_work', private.order_actor(order_id))
 $$;
 
--- Seller: deliver. `files` are references to uploaded files (at most 20).
+-- Seller: deliver. `files` are [{"path": …}] of files the seller uploaded to
+-- order-files/<order_id>/deliveries/ (at most 20); they become evidence.
 create or replace function public.deliver_order(order_id uuid, message text, files jsonb default '[]')
 returns public.orders
 language plpgsql
@@ -324,16 +326,17 @@ declare
     acting_as public.order_actor := private.order_actor(order_id);
     delivered public.orders;
     delivery_message text := private.require_text(message, 'message', 5000);
+    delivery_id uuid;
 begin
-    if pg_catalog.jsonb_typeof(coalesce(files, '[]'::jsonb)) <> 'array'
-        or pg_catalog.jsonb_array_length(coalesce(files, '[]'::jsonb)) > 20 then
-        raise exception using errcode = '22023', message = 'files must be an array of at most 20 references';
-    end if;
     delivered := private.apply_order_action(
         order_id, 'deliver', acting_as, pg_catalog.jsonb_build_object('message', delivery_message)
     );
-    insert into public.order_deliveries (order_id, message, files, delivered_by)
-    values (delivered.id, delivery_message, coalesce(files, '[]'::jsonb), auth.uid());
+    insert into public.order_deliveries (order_id, message, delivered_by)
+    values (delivered.id, delivery_message, auth.uid())
+    returning id into delivery_id;
+    update public.order_deliveries as d
+    set files = private.attach_order_files(delivered.id, 'deliveries', deliver_order.files, delivery_id)
+    where d.id = delivery_id;
     return delivered;
 end;
 $$;
@@ -402,7 +405,7 @@ as $$
     )
 $$;
 
-revoke execute on function public.submit_requirements(uuid, jsonb) from public, anon, authenticated;
+revoke execute on function public.submit_requirements(uuid, jsonb, jsonb) from public, anon, authenticated;
 revoke execute on function public.start_order(uuid) from public, anon, authenticated;
 revoke execute on function public.deliver_order(uuid, text, jsonb) from public, anon, authenticated;
 revoke execute on function public.request_revision(uuid, text) from public, anon, authenticated;
@@ -411,7 +414,7 @@ revoke execute on function public.request_cancellation(uuid, text) from public, 
 revoke execute on function public.accept_cancellation(uuid) from public, anon, authenticated;
 revoke execute on function public.decline_cancellation(uuid) from public, anon, authenticated;
 revoke execute on function public.open_dispute(uuid, text) from public, anon, authenticated;
-grant execute on function public.submit_requirements(uuid, jsonb) to authenticated;
+grant execute on function public.submit_requirements(uuid, jsonb, jsonb) to authenticated;
 grant execute on function public.start_order(uuid) to authenticated;
 grant execute on function public.deliver_order(uuid, text, jsonb) to authenticated;
 grant execute on function public.request_revision(uuid, text) to authenticated;

@@ -1,9 +1,10 @@
 """Build a GigFlow database the way a Supabase project gets it.
 
-`reset()` is what `make db-reset` runs: the local platform stand-in only when the database
-has no `auth` schema, then every migration in order (recorded where the Supabase CLI
-records them), then the seed. A database that already has the real platform objects keeps
-them: only what our migrations created is dropped and rebuilt.
+`reset()` is what `make db-reset` runs: each piece of the local platform stand-in (auth,
+storage, realtime) only when the database lacks its schema, then every migration in
+order (recorded where the Supabase CLI records them), then the seed. A database that
+already has the real platform objects keeps them: only what our migrations created is
+dropped and rebuilt.
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ MIGRATIONS_DIR = REPO / "supabase" / "migrations"
 SEED_FILE = REPO / "supabase" / "seed.sql"
 PLATFORM_STANDIN = REPO / "supabase" / "local" / "platform.sql"
 STANDIN_MARKER = "gigflow local stand-in for the Supabase auth schema"
+STORAGE_STANDIN_MARKER = "gigflow local stand-in for the Supabase storage schema"
+# Each piece of the platform stand-in, applied when the schema it makes is missing (so a
+# local cluster built before a piece existed gains it on the next reset).
+STANDINS = (
+    ("auth", PLATFORM_STANDIN),
+    ("storage", REPO / "supabase" / "local" / "storage.sql"),
+    ("realtime", REPO / "supabase" / "local" / "realtime.sql"),
+)
 
 # Everything our migrations own: the private schema, the migration history, and every
 # object in public that is not part of an extension. The public schema itself stays, so
@@ -125,24 +134,35 @@ def _execute_file(conn: psycopg.Connection, path: Path) -> None:
         raise BuildError(f"{path.relative_to(REPO)}: {error}") from error
 
 
-def has_platform(conn: psycopg.Connection) -> bool:
-    row = conn.execute("select to_regnamespace('auth') is not null").fetchone()
+def _has_schema(conn: psycopg.Connection, schema: str) -> bool:
+    row = conn.execute("select to_regnamespace(%s) is not null", (schema,)).fetchone()
     return bool(row and row[0])
 
 
-def _uses_local_standin(conn: psycopg.Connection) -> bool:
-    row = conn.execute("select obj_description('auth'::regnamespace, 'pg_namespace')").fetchone()
-    return bool(row and row[0] == STANDIN_MARKER)
+def has_platform(conn: psycopg.Connection) -> bool:
+    return _has_schema(conn, "auth")
 
 
-def apply_platform_standin(admin_url: str) -> bool:
-    """Create the platform stand-in unless the database has an `auth` schema already."""
+def _is_local_standin(conn: psycopg.Connection, schema: str, marker: str) -> bool:
+    if not _has_schema(conn, schema):
+        return False
+    row = conn.execute(
+        "select obj_description(%s::regnamespace, 'pg_namespace')", (schema,)
+    ).fetchone()
+    return bool(row and row[0] == marker)
+
+
+def apply_platform_standin(admin_url: str) -> list[str]:
+    """Create each piece of the platform stand-in whose schema the database lacks; the
+    schemas it created."""
+    created = []
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        if has_platform(conn):
-            return False
-        with conn.transaction():
-            _execute_file(conn, PLATFORM_STANDIN)
-        return True
+        for schema, path in STANDINS:
+            if not _has_schema(conn, schema):
+                with conn.transaction():
+                    _execute_file(conn, path)
+                created.append(schema)
+    return created
 
 
 def apply_migrations(conn: psycopg.Connection) -> None:
@@ -163,8 +183,13 @@ def reset(database_url: str, admin_url: str | None = None, *, seed: bool = True)
     with psycopg.connect(database_url, autocommit=True) as conn:
         with conn.transaction():
             conn.execute(DROP_PREVIOUS_BUILD)
-            if _uses_local_standin(conn):
+            if _is_local_standin(conn, "auth", STANDIN_MARKER):
                 conn.execute("truncate auth.users cascade")
+            if _is_local_standin(conn, "storage", STORAGE_STANDIN_MARKER):
+                # What the Storage API does when it deletes: the protection lets it through.
+                conn.execute("set local storage.allow_delete_query = 'true'")
+                conn.execute("delete from storage.objects")
+                conn.execute("delete from storage.buckets")
         apply_migrations(conn)
         if seed:
             with conn.transaction():

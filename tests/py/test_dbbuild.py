@@ -89,3 +89,28 @@ def test_orders_messages_and_notifications_are_published_to_realtime(db_url: str
             )
         }
     assert tables == {"orders", "order_messages", "notifications"}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "alter table storage.objects add column note text",
+        "alter table realtime.messages enable row level security",
+        "comment on policy \"anyone reads avatars\" on storage.objects is 'x'",
+        "delete from storage.objects",
+    ],
+)
+def test_the_standin_refuses_what_hosted_projects_refuse_a_migration(
+    conn: psycopg.Connection, statement: str
+) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+        conn.execute(statement)
+
+
+def test_a_migration_may_still_add_buckets_and_storage_policies(conn: psycopg.Connection) -> None:
+    with conn.transaction(force_rollback=True):
+        conn.execute("insert into storage.buckets (id, name) values ('scratch', 'scratch')")
+        conn.execute(
+            'create policy "scratch is readable" on storage.objects for select to anon'
+            " using (bucket_id = 'scratch')"
+        )

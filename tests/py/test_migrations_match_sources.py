@@ -13,6 +13,8 @@ from worker import dbbuild
 FUNCTION_FILES = sorted((dbbuild.REPO / "functions").glob("*.sql"))
 POLICY_FILES = sorted((dbbuild.REPO / "policies").glob("*.sql"))
 OUR_SCHEMAS = ("public", "private")
+# Our policies also live on the platform tables Storage and Realtime authorize with.
+POLICY_SCHEMAS = (*OUR_SCHEMAS, "storage", "realtime")
 DEFINED_FUNCTION = re.compile(r"create or replace function\s+(\w+\.\w+)\s*\(", re.IGNORECASE)
 
 FUNCTIONS_SQL = """
@@ -37,14 +39,14 @@ def catalog_state(conn: psycopg.Connection) -> tuple[list[tuple], list[tuple]]:
     schemas = list(OUR_SCHEMAS)
     return (
         conn.execute(FUNCTIONS_SQL, (schemas,)).fetchall(),
-        conn.execute(POLICIES_SQL, (schemas,)).fetchall(),
+        conn.execute(POLICIES_SQL, (list(POLICY_SCHEMAS),)).fetchall(),
     )
 
 
 def drop_all_policies(conn: psycopg.Connection) -> None:
     policies = conn.execute(
         "select schemaname, tablename, policyname from pg_policies where schemaname = any(%s)",
-        (list(OUR_SCHEMAS),),
+        (list(POLICY_SCHEMAS),),
     ).fetchall()
     for schema, table, policy in policies:
         conn.execute(

@@ -87,7 +87,8 @@ insert into mx_scope values
 ('notifications', 'order_id in (select id from mx_ids)'),
 ('refunds', 'order_id in (select id from mx_ids)'),
 ('reviews', 'order_id in (select id from mx_ids)'),
-('whop_events', 'webhook_id = ''msg_mx''');
+('whop_events', 'webhook_id = ''msg_mx'''),
+('order_files', 'order_id in (select id from mx_ids)');
 
 -- Rows each actor sees. Columns: anon, buyer, other user, seller, rival seller, admin,
 -- service role. (The seller sees 3 gigs' worth of own rows; the review is unreleased.)
@@ -109,7 +110,8 @@ insert into mx_visible values
 ('notifications', array[0, 4, 0, 3, 0, 0, 7]),
 ('refunds', array[0, 1, 0, 1, 0, 1, 1]),
 ('reviews', array[0, 1, 0, 0, 0, 0, 1]),
-('whop_events', array[0, 0, 0, 0, 0, 1, 1]);
+('whop_events', array[0, 0, 0, 0, 0, 1, 1]),
+('order_files', array[0, 0, 0, 0, 0, 0, 0]);
 
 -- What a write does. A statement per table and command, aimed at the fixtures; the
 -- expectation per actor as above: 'ok', '0 rows', or the SQLSTATE it must fail with.
@@ -211,6 +213,9 @@ insert into mx_writes values
 ('whop_events', 'insert', 'insert into public.whop_events (webhook_id, event_type, payload) values (''msg_forged'', ''payment.succeeded'', ''{}'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
 ('whop_events', 'update', 'update public.whop_events set status = ''processed'' where webhook_id = ''msg_mx''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- Evidence records are written by deliver_order and submit_requirements only.
+('order_files', 'insert', 'insert into public.order_files (order_id, storage_object_id, folder, name, uploaded_by) select id, gen_random_uuid(), ''requirements'', ''forged.pdf'', tests.get_user_id(''mx_buyer'') from mx_ids where name = ''order''',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']);
 
 create temporary table mx_actors (position integer primary key, name text not null);
