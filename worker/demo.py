@@ -4,8 +4,9 @@ It builds the database from the migrations and the seed, starts the Whop emulato
 the real worker on local sockets, and drives one story through the worker's HTTP
 endpoints, RPCs under each user's identity (as PostgREST runs them) and signed Whop
 webhooks: a seller onboards and is verified, publishes a gig; a buyer finds it, pays,
-briefs, gets a delivery, asks for a revision, accepts; both review; a second order is
-paid with its webhook lost, recovered by reconciliation, and partly refunded.
+briefs, gets a delivery file from Storage (a stranger cannot), asks for a revision,
+accepts; both review; a second order is paid with its webhook lost, recovered by
+reconciliation, and partly refunded.
 Everything it starts, it stops.
 """
 
@@ -161,8 +162,29 @@ class Story:
             f"order {self.order(order_id)['status']}, due {self.order(order_id)['due_at']:%Y-%m-%d}"
         )
 
-        self.step("Maya delivers; Sam asks for a revision; Maya delivers again; Sam accepts")
-        stack.rpc(maya, "deliver_order", {"order_id": order_id, "message": "Three concepts."})
+        self.step("Maya uploads her concepts to Storage and delivers them")
+        first_cut = f"{order_id}/deliveries/fernleaf-concepts.pdf"
+        stack.upload(maya, first_cut, size=1_482_113, mime_type="application/pdf")
+        stack.rpc(
+            maya,
+            "deliver_order",
+            {"order_id": order_id, "message": "Three concepts.", "files": [{"path": first_cut}]},
+        )
+        recorded = stack.sql(
+            "select files -> 0 as file from public.order_deliveries where order_id = %s",
+            (order_id,),
+        )[0]["file"]
+        self.say(
+            f"order-files/{recorded['path']}: {recorded['size']:,} bytes,"
+            f" {recorded['mime_type']} (as Storage recorded it)"
+        )
+        stranger = stack.sign_up("nosy_neighbour", "Nosy Neighbour")
+        self.say(
+            f"Sam may download it: {stack.can_download(sam, first_cut)};"
+            f" a stranger may: {stack.can_download(stranger, first_cut)} (RLS on storage.objects)"
+        )
+
+        self.step("Sam asks for a revision; Maya delivers again; Sam accepts")
         stack.rpc(sam, "request_revision", {"order_id": order_id, "message": "A greener green?"})
         stack.rpc(maya, "deliver_order", {"order_id": order_id, "message": "Greener, as asked."})
         accepted = stack.rpc(sam, "accept_delivery", {"order_id": order_id})

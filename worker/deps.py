@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 
 from worker.auth import TokenVerifier
 from worker.db import Database, Identity
+from worker.files import FileStore
 from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
 
@@ -22,6 +23,7 @@ class Services:
     webhooks: WebhookVerifier
     whop: WhopClient
     whop_platform_company_id: str
+    files: FileStore
     checkout_redirect_url: str | None = None
 
     def close(self) -> None:

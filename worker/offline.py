@@ -173,6 +173,29 @@ class OfflineStack:
                 )
         return gig_id
 
+    def upload(self, actor: Actor, path: str, *, size: int, mime_type: str) -> None:
+        """Upload to order-files as the Storage API records it: as the user, under RLS."""
+        with self.as_user(actor) as conn:
+            conn.execute(
+                "insert into storage.objects (bucket_id, name, owner, owner_id, metadata)"
+                " values ('order-files', %s, %s, %s, %s)",
+                (
+                    path,
+                    actor.user_id,
+                    actor.user_id,
+                    json.dumps({"size": size, "mimetype": mime_type}),
+                ),
+            )
+
+    def can_download(self, actor: Actor, path: str) -> bool:
+        """What the Storage API asks before serving a file or signing its URL."""
+        with self.as_user(actor) as conn:
+            found = conn.execute(
+                "select 1 from storage.objects where bucket_id = 'order-files' and name = %s",
+                (path,),
+            ).fetchone()
+        return found is not None
+
     def search_as_anon(self, arguments: dict[str, Any]) -> list[dict[str, Any]]:
         """search_gigs as a visitor's browser calls it: role anon, no user."""
         named = ", ".join(f"{name} => %({name})s" for name in arguments)

@@ -1,5 +1,6 @@
 """Wiring: services from settings, and the background loops `gigflow serve` runs beside
-the HTTP API (inbox processing, timers, reconciliation with Whop). Any number of worker
+the HTTP API (inbox processing, timers, reconciliation with Whop, removing the files of
+cancelled orders). Any number of worker
 processes may run them: SQL claims events, timers and reconciliation work (SKIP LOCKED,
 leases), so two never do the same work."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from worker import errors, inbox, reconcile
+from worker import errors, files, inbox, reconcile
 from worker.auth import TokenVerifier
 from worker.db import Database, PostgresDatabase, SupabaseDatabase
 from worker.deps import Services
@@ -28,6 +29,14 @@ def database(settings: Settings) -> Database:
     return PostgresDatabase(str(settings.database_url))
 
 
+def file_store(settings: Settings) -> files.FileStore:
+    if settings.database_transport == "supabase" and settings.supabase_service_role_key:
+        return files.SupabaseFileStore(
+            str(settings.supabase_url), settings.supabase_service_role_key.get_secret_value()
+        )
+    return files.LocalFileStore(str(settings.database_url))
+
+
 def build_services(settings: Settings) -> Services:
     return Services(
         db=database(settings),
@@ -41,6 +50,7 @@ def build_services(settings: Settings) -> Services:
             settings.whop_api_key.get_secret_value(), base_url=str(settings.whop_api_base_url)
         ),
         whop_platform_company_id=settings.whop_platform_company_id,
+        files=file_store(settings),
         checkout_redirect_url=(
             str(settings.checkout_redirect_url) if settings.checkout_redirect_url else None
         ),
@@ -82,6 +92,17 @@ def start_background(
                 "stop": stop,
             },
             name="gigflow-timers",
+            daemon=True,
+        ),
+        threading.Thread(
+            target=files.run,
+            kwargs={
+                "db": services.db,
+                "store": services.files,
+                "interval_seconds": settings.timers_interval_seconds,
+                "stop": stop,
+            },
+            name="gigflow-files",
             daemon=True,
         ),
         threading.Thread(

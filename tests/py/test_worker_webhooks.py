@@ -21,6 +21,7 @@ from worker.app import create_app
 from worker.auth import TokenVerifier
 from worker.db import PostgresDatabase
 from worker.deps import Services
+from worker.files import LocalFileStore
 from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
 
@@ -37,6 +38,7 @@ def services(db_url: str) -> Iterator[Services]:
         # These tests never reach Whop: a closed port makes any call fail loudly.
         whop=WhopClient("apik_unused", base_url="http://127.0.0.1:9/api/v1", max_retries=0),
         whop_platform_company_id="biz_platform",
+        files=LocalFileStore(db_url),
     )
     yield found
     found.close()
