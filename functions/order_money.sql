@@ -270,51 +270,14 @@ begin
 end;
 $$;
 
--- A seller's money, derived from orders and refunds: pending (paid, not completed, or
--- completed within the clearance period) and available (completed and cleared), both net
--- of the platform fee and of refunds.
-create or replace function public.seller_balance(seller_id uuid default null)
-returns table (currency text, pending_cents bigint, available_cents bigint, refunded_cents bigint)
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-    target_seller uuid := coalesce(seller_id, auth.uid());
-    clearance interval;
-begin
-    if target_seller is distinct from auth.uid() and not private.is_admin() then
-        raise exception using errcode = '42501', message = 'sellers see only their own balance';
-    end if;
-    select s.clearance_period into clearance from private.platform_settings as s;
-    return query
-    select
-        o.currency,
-        coalesce(pg_catalog.sum(o.seller_net_cents - o.net_refunded_cents) filter (
-            where o.status not in ('completed', 'cancelled', 'refunded')
-                or o.completed_at > pg_catalog.now() - clearance
-        ), 0)::bigint,
-        coalesce(pg_catalog.sum(o.seller_net_cents - o.net_refunded_cents) filter (
-            where o.status = 'completed' and o.completed_at <= pg_catalog.now() - clearance
-        ), 0)::bigint,
-        coalesce(pg_catalog.sum(o.net_refunded_cents), 0)::bigint
-    from public.orders as o
-    where o.seller_id = target_seller and o.paid_at is not null
-    group by o.currency;
-end;
-$$;
-
 revoke execute on function public.record_payment(uuid, text, integer, text) from public, anon, authenticated;
 revoke execute on function public.record_payment_failed(uuid, text) from public, anon, authenticated;
 revoke execute on function private.refundable_cents(public.orders) from public, anon, authenticated;
 revoke execute on function public.record_refund(uuid, text, integer, uuid) from public, anon, authenticated;
 revoke execute on function public.record_refund_failed(uuid, text) from public, anon, authenticated;
 revoke execute on function public.resolve_dispute(uuid, text, integer, text) from public, anon, authenticated;
-revoke execute on function public.seller_balance(uuid) from public, anon, authenticated;
 grant execute on function public.record_payment(uuid, text, integer, text) to service_role;
 grant execute on function public.record_payment_failed(uuid, text) to service_role;
 grant execute on function public.record_refund(uuid, text, integer, uuid) to service_role;
 grant execute on function public.record_refund_failed(uuid, text) to service_role;
 grant execute on function public.resolve_dispute(uuid, text, integer, text) to authenticated;
-grant execute on function public.seller_balance(uuid) to authenticated, service_role;

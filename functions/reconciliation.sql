@@ -6,7 +6,8 @@
 
 -- Claim what is waiting on Whop and was not asked about within `recheck_after`: pending
 -- payments (by checkout), requested refunds (by payment), sellers whose KYC is pending (by
--- company). An expired checkout is due again after a minute, since it must be settled.
+-- company), withdrawals in flight (by Whop's id). An expired checkout is due again after a
+-- minute, since it must be settled.
 -- Claiming stamps private.whop_checks (the watermark, and a lease): claims are
 -- serialized, so concurrent workers never get the same item.
 create or replace function public.claim_reconciliation_work(
@@ -41,6 +42,10 @@ begin
         select 'kyc', s.user_id::text, s.whop_company_id, false
         from public.seller_accounts as s
         where s.kyc_status = 'pending' and s.whop_company_id is not null
+        union all
+        select 'withdrawal', w.id::text, w.whop_withdrawal_id, false
+        from public.withdrawals as w
+        where w.status in ('requested', 'awaiting_payment', 'in_transit') and w.whop_withdrawal_id is not null
     ),
     due as (
         select c.kind, c.subject, c.whop_id, c.expired

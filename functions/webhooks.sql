@@ -122,6 +122,7 @@ declare
     request_id uuid;
     seller uuid;
     new_kyc public.kyc_status;
+    withdrawal_id uuid;
 begin
     -- Webhooks pinned to a dated API version carry another shape (money objects,
     -- account_id); we create ours unpinned, so such a delivery is a setup mistake.
@@ -145,6 +146,15 @@ begin
                 coalesce(private.whop_cents(data -> 'total'), target.subtotal_cents),
                 coalesce(data ->> 'currency', target.currency)
             );
+            -- Where the buyer came from, as it travelled through Whop with the payment.
+            update public.orders as o
+            set attribution = o.attribution || coalesce((
+                select pg_catalog.jsonb_object_agg(m.key, m.value)
+                from pg_catalog.jsonb_each(coalesce(data -> 'metadata', '{}'::jsonb)) as m
+                where m.key in ('visitor_id', 'session_id', 'utm_source', 'utm_medium', 'utm_campaign')
+                    and pg_catalog.jsonb_typeof(m.value) = 'string'
+            ), '{}'::jsonb)
+            where o.id = target.id;
             -- A refund or dispute delivered before this payment waits with backoff; it
             -- can apply now, so it need not wait out its delay.
             update public.whop_events as e
@@ -231,6 +241,34 @@ begin
                 return 'ignored'::public.whop_event_status;
             end if;
             perform public.set_seller_kyc_status(seller, new_kyc);
+            return 'processed'::public.whop_event_status;
+
+        when event_type in ('withdrawal.created', 'withdrawal.updated') then
+            -- Ours by Whop's id, or the request of that company and amount still waiting
+            -- for the id (the webhook can beat the worker's own record of the answer).
+            select w.id into withdrawal_id from public.withdrawals as w
+            where w.whop_withdrawal_id = data ->> 'id';
+            if withdrawal_id is null then
+                select w.id into withdrawal_id
+                from public.withdrawals as w
+                join public.seller_accounts as s on s.user_id = w.seller_id
+                where w.whop_withdrawal_id is null and w.status = 'requested'
+                    and s.whop_company_id = coalesce(
+                        data -> 'ledger_account' ->> 'company_id', payload ->> 'company_id'
+                    )
+                    and w.amount_cents = private.whop_cents(data -> 'amount')
+                order by w.created_at
+                limit 1;
+            end if;
+            if withdrawal_id is null or data ->> 'status' not in (
+                'requested', 'awaiting_payment', 'in_transit', 'completed', 'failed', 'canceled', 'denied'
+            ) then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            perform public.record_withdrawal(
+                withdrawal_id, data ->> 'id', (data ->> 'status')::public.withdrawal_status,
+                data ->> 'error_message'
+            );
             return 'processed'::public.whop_event_status;
 
         else

@@ -103,6 +103,26 @@ begin
 end;
 $$;
 
+-- The caller's part in an order, for its chat: buyer or seller, and nobody else (who
+-- learns only that there is no such order).
+create or replace function public.order_participant(target_order_id uuid, user_id uuid)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+    found_order public.orders;
+begin
+    select o.* into found_order from public.orders as o where o.id = target_order_id;
+    if found_order.id is null or order_participant.user_id not in (found_order.buyer_id, found_order.seller_id) then
+        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
+    end if;
+    return case when found_order.buyer_id = order_participant.user_id then 'buyer' else 'seller' end;
+end;
+$$;
+
 -- Apply a Whop object read from the API (a payment for the checkout return page, a
 -- ledger account's payout status for KYC sync, anything reconciliation finds) through
 -- the same handler as the webhook carrying it. Returns what the inbox would record.
@@ -128,9 +148,11 @@ revoke execute on function public.seller_account_for(uuid) from public, anon, au
 revoke execute on function public.link_whop_company(uuid, text) from public, anon, authenticated;
 revoke execute on function public.order_checkout(uuid, uuid) from public, anon, authenticated;
 revoke execute on function public.apply_whop_object(text, jsonb, text) from public, anon, authenticated;
+revoke execute on function public.order_participant(uuid, uuid) from public, anon, authenticated;
 grant execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
 to service_role;
 grant execute on function public.seller_account_for(uuid) to service_role;
 grant execute on function public.link_whop_company(uuid, text) to service_role;
 grant execute on function public.order_checkout(uuid, uuid) to service_role;
 grant execute on function public.apply_whop_object(text, jsonb, text) to service_role;
+grant execute on function public.order_participant(uuid, uuid) to service_role;

@@ -65,6 +65,8 @@ select tests.authenticate_as_service_role();
 select public.record_refund((select id from mx_ids where name = 'order'), 'rf_mx', 1000);
 insert into public.whop_events (webhook_id, event_type, payload)
 values ('msg_mx', 'membership.activated', '{"type": "membership.activated"}');
+insert into public.withdrawals (seller_id, amount_cents, currency, status)
+values (tests.get_user_id('mx_seller'), 500, 'USD', 'completed');
 select tests.clear_authentication();
 
 -- Which rows of each table are this file's fixtures.
@@ -88,7 +90,8 @@ insert into mx_scope values
 ('refunds', 'order_id in (select id from mx_ids)'),
 ('reviews', 'order_id in (select id from mx_ids)'),
 ('whop_events', 'webhook_id = ''msg_mx'''),
-('order_files', 'order_id in (select id from mx_ids)');
+('order_files', 'order_id in (select id from mx_ids)'),
+('withdrawals', 'seller_id in (tests.get_user_id(''mx_seller''), tests.get_user_id(''mx_rival''))');
 
 -- Rows each actor sees. Columns: anon, buyer, other user, seller, rival seller, admin,
 -- service role. (The seller sees 3 gigs' worth of own rows; the review is unreleased.)
@@ -111,7 +114,8 @@ insert into mx_visible values
 ('refunds', array[0, 1, 0, 1, 0, 1, 1]),
 ('reviews', array[0, 1, 0, 0, 0, 0, 1]),
 ('whop_events', array[0, 0, 0, 0, 0, 1, 1]),
-('order_files', array[0, 0, 0, 0, 0, 0, 0]);
+('order_files', array[0, 0, 0, 0, 0, 0, 0]),
+('withdrawals', array[0, 0, 0, 1, 0, 1, 1]);
 
 -- What a write does. A statement per table and command, aimed at the fixtures; the
 -- expectation per actor as above: 'ok', '0 rows', or the SQLSTATE it must fail with.
@@ -213,6 +217,11 @@ insert into mx_writes values
 ('whop_events', 'insert', 'insert into public.whop_events (webhook_id, event_type, payload) values (''msg_forged'', ''payment.succeeded'', ''{}'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
 ('whop_events', 'update', 'update public.whop_events set status = ''processed'' where webhook_id = ''msg_mx''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- Withdrawals are written by request_withdrawal and Whop's reports only.
+('withdrawals', 'insert', 'insert into public.withdrawals (seller_id, amount_cents, currency) values (tests.get_user_id(''mx_seller''), 100, ''USD'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('withdrawals', 'update', 'update public.withdrawals set status = ''completed'' where seller_id = tests.get_user_id(''mx_seller'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
 -- Evidence records are written by deliver_order and submit_requirements only.
 ('order_files', 'insert', 'insert into public.order_files (order_id, storage_object_id, folder, name, uploaded_by) select id, gen_random_uuid(), ''requirements'', ''forged.pdf'', tests.get_user_id(''mx_buyer'') from mx_ids where name = ''order''',
