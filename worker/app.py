@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from worker import errors, logs
 from worker.deps import Services
-from worker.routes import checkout, operations, sellers, webhooks
+from worker.routes import admin, checkout, operations, payouts, sellers, webhooks, whop_accounts
 
 log = logging.getLogger("gigflow.api")
 
@@ -64,4 +64,7 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(checkout.router)
     app.include_router(sellers.router)
+    app.include_router(payouts.router)
+    app.include_router(whop_accounts.router)
+    app.include_router(admin.router)
     return app

@@ -11,8 +11,19 @@ from pathlib import Path
 
 import uvicorn
 
-from worker import dbbuild, demo, inbox, logs, reconcile, runtime
+from worker import (
+    dbbuild,
+    demo,
+    inbox,
+    logs,
+    reconcile,
+    runtime,
+    secretbox,
+    stored_secrets,
+    webhook_setup,
+)
 from worker.app import create_app
+from worker.deps import Services
 from worker.localpg import LocalCluster
 from worker.settings import Settings, SettingsError, load_settings
 from worker.whop.emulator import WhopEmulator
@@ -44,8 +55,7 @@ def _settings_or_exit() -> Settings:
 
 def serve(args: argparse.Namespace) -> int:
     settings = _settings_or_exit()
-    logs.configure()
-    services = runtime.build_services(settings)
+    services = _services_or_exit()
     stop, threads = runtime.start_background(services, settings)
     try:
         uvicorn.run(create_app(services), host=args.host, port=args.port, log_config=None)
@@ -74,8 +84,7 @@ def timers(args: argparse.Namespace) -> int:
 
 def run_reconcile(args: argparse.Namespace) -> int:
     settings = _settings_or_exit()
-    logs.configure()
-    services = runtime.build_services(settings)
+    services = _services_or_exit()
     try:
         if args.loop:
             reconcile.run(
@@ -130,6 +139,65 @@ def whop_emulator(args: argparse.Namespace) -> int:
         f" {emulator.platform_company_id}, webhooks to {args.webhook_url or 'nowhere'}"
     )
     uvicorn.run(emulator.app(), host=args.host, port=args.port, log_config=None)
+    return 0
+
+
+def _services_or_exit() -> Services:
+    settings = _settings_or_exit()
+    logs.configure()
+    try:
+        return runtime.build_services(settings)
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def webhooks_ensure(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
+    services = _services_or_exit()
+    try:
+        print(
+            f"Whop API key {settings.masked_whop_api_key()},"
+            f" company {settings.whop_platform_company_id}"
+        )
+        ensured = webhook_setup.ensure(
+            services.db,
+            services.whop,
+            services.secret_box(),
+            url=args.url,
+            company_id=settings.whop_platform_company_id,
+        )
+    finally:
+        services.close()
+    state = "created" if ensured.created else "already in place"
+    print(f"webhook {ensured.webhook_id} {state}: {args.url} (secret stored encrypted)")
+    return 0
+
+
+def webhooks_remove(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
+    services = _services_or_exit()
+    try:
+        print(f"Whop API key {settings.masked_whop_api_key()}")
+        removed = webhook_setup.remove(services.db, services.whop, url=args.url)
+    finally:
+        services.close()
+    print(f"removed {len(removed)} webhook(s): {', '.join(removed) or 'none stored'}")
+    return 0
+
+
+def secrets_rotate(_: argparse.Namespace) -> int:
+    services = _services_or_exit()
+    try:
+        rotated = stored_secrets.rotate_keys(services.db, services.secret_box())
+    finally:
+        services.close()
+    print(f"re-encrypted {rotated} stored secret(s) under the first key")
+    return 0
+
+
+def secrets_new_key(_: argparse.Namespace) -> int:
+    print(secretbox.new_key())
     return 0
 
 
@@ -209,6 +277,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("--id", dest="ids", type=int, action="append", help="an inbox event id")
     replay.set_defaults(handler=webhooks_replay)
+    ensure = webhook_commands.add_parser(
+        "ensure", help="create (or find) the platform's Whop webhook and store its secret"
+    )
+    ensure.add_argument("--url", required=True, help="the worker's public /webhooks/whop URL")
+    ensure.set_defaults(handler=webhooks_ensure)
+    remove = webhook_commands.add_parser("remove", help="delete the platform's Whop webhook(s)")
+    remove.add_argument("--url", help="only the one with this URL")
+    remove.set_defaults(handler=webhooks_remove)
+
+    secret_commands = commands.add_parser(
+        "secrets", help="the keys of the secrets stored in the database"
+    ).add_subparsers(dest="secrets_command", required=True)
+    secret_commands.add_parser(
+        "rotate",
+        help="re-encrypt every stored secret under the first GIGFLOW_TOKEN_ENCRYPTION_KEYS key",
+    ).set_defaults(handler=secrets_rotate)
+    secret_commands.add_parser("new-key", help="print a new encryption key").set_defaults(
+        handler=secrets_new_key
+    )
 
     emulator_parser = commands.add_parser(
         "whop-emulator", help="serve the offline Whop API emulator (signed webhooks included)"

@@ -6,7 +6,7 @@ endpoints, RPCs under each user's identity (as PostgREST runs them) and signed W
 webhooks: a seller onboards and is verified, publishes a gig; a buyer finds it, pays,
 briefs, gets a delivery file from Storage (a stranger cannot), asks for a revision,
 accepts; both review; a second order is paid with its webhook lost, recovered by
-reconciliation, and partly refunded.
+reconciliation, and partly refunded by Whop and by an operator; the seller withdraws.
 Everything it starts, it stops.
 """
 
@@ -241,6 +241,44 @@ class Story:
         )
         return str(order_id)
 
+    def operator_refund(self, order_id: str) -> None:
+        stack = self.stack
+        self.step("An operator refunds another $10.00 of it: POST /admin/orders/{id}/refunds")
+        operator = stack.sign_up("ops_lee", "Lee (operator)", admin=True)
+        accepted = self.post(
+            operator,
+            f"/admin/orders/{order_id}/refunds",
+            {"amount_cents": 1000, "reason": "slow start, goodwill"},
+        )
+        self.say(f"sent to Whop: {accepted['sent_to_whop']}; the order changes when Whop confirms")
+        refunded = wait_for(
+            lambda: (found := self.order(order_id))["refunded_cents"] == 2500 and found,
+            "Whop's refund confirmation",
+        )
+        self.say(f"confirmed by webhook: {_money(refunded['refunded_cents'])} refunded in all")
+
+    def withdrawal(self, maya: Actor) -> None:
+        stack = self.stack
+        self.step("Maya withdraws what has cleared: POST /sellers/withdrawals")
+        with psycopg.connect(stack.database_url, autocommit=True) as conn:
+            conn.execute("update private.platform_settings set clearance_period = interval '0'")
+        self.say("(the operator sets the clearance period to 0 days for the demo; default 14)")
+        available = stack.rpc(maya, "seller_balance")[0]["available_cents"]
+        withdrawal = self.post(maya, "/sellers/withdrawals", {"amount_cents": available})
+        self.say(
+            f"{_money(available)} requested: Whop withdrawal {withdrawal['whop_withdrawal_id']}"
+        )
+        stack.emulator.settle_withdrawal(withdrawal["whop_withdrawal_id"], "completed")
+        settled = wait_for(
+            lambda: (found := stack.rpc(maya, "seller_balance")[0])["withdrawn_cents"] and found,
+            "the payout webhook",
+        )
+        self.say(
+            f"withdrawal.updated (completed): withdrawn {_money(settled['withdrawn_cents'])},"
+            f" available {_money(settled['available_cents'])},"
+            f" still pending {_money(settled['pending_cents'])}"
+        )
+
     def summary(self, order_ids: list[str]) -> None:
         rows = self.stack.sql(
             "select o.id, o.tier, o.status, o.subtotal_cents, o.fee_cents, o.seller_net_cents,"
@@ -290,6 +328,8 @@ def run(cluster: LocalCluster) -> None:
             story.pay(sam, first_order, checkout["checkout_id"])
             story.work_happens(maya, sam, first_order)
             second_order = story.partial_refund(sam, gig_id)
+            story.operator_refund(second_order)
+            story.withdrawal(maya)
             story.summary([first_order, second_order])
     finally:
         if not was_running:

@@ -7,11 +7,14 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from worker import errors
 from worker.auth import TokenVerifier
 from worker.db import Database, Identity
 from worker.files import FileStore
+from worker.secretbox import SecretBox
 from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
+from worker.whop.oauth import WhopOAuth
 
 
 @dataclass
@@ -25,10 +28,25 @@ class Services:
     whop_platform_company_id: str
     files: FileStore
     checkout_redirect_url: str | None = None
+    secrets: SecretBox | None = None
+    oauth: WhopOAuth | None = None
+    oauth_done_url: str | None = None
 
     def close(self) -> None:
         self.db.close()
         self.whop.close()
+        if self.oauth is not None:
+            self.oauth.close()
+
+    def secret_box(self) -> SecretBox:
+        if self.secrets is None:
+            raise errors.Unavailable("set GIGFLOW_TOKEN_ENCRYPTION_KEYS to keep secrets")
+        return self.secrets
+
+    def whop_oauth(self) -> WhopOAuth:
+        if self.oauth is None:
+            raise errors.Unavailable("Whop OAuth is not configured (GIGFLOW_WHOP_OAUTH_CLIENT_ID)")
+        return self.oauth
 
 
 def services(request: Request) -> Services:

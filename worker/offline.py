@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
@@ -22,7 +22,8 @@ from worker import localauth, runtime
 from worker.app import create_app
 from worker.db import Identity, Result, user_identity
 from worker.deps import Services
-from worker.serving import BackgroundServer
+from worker.secretbox import new_key
+from worker.serving import BackgroundServer, free_port
 from worker.settings import Settings
 from worker.whop.emulator import WhopEmulator
 
@@ -37,11 +38,20 @@ class Actor:
     user_id: str
     email: str
     token: str
+    app_metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        return {
+            "sub": self.user_id,
+            "role": "authenticated",
+            "email": self.email,
+            "app_metadata": self.app_metadata,
+        }
 
     @property
     def identity(self) -> Identity:
-        claims = {"sub": self.user_id, "role": "authenticated", "email": self.email}
-        return user_identity(claims, self.token)
+        return user_identity(self.claims, self.token)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -60,6 +70,7 @@ class OfflineStack:
             webhook_secret="ws_" + secrets.token_urlsafe(24),
         )
         self._emulator_server = BackgroundServer(self.emulator.app())
+        self.encryption_key = new_key()
         self._inbox_poll_seconds = inbox_poll_seconds
         self._stop_background: threading.Event | None = None
         self._threads: list[threading.Thread] = []
@@ -67,8 +78,15 @@ class OfflineStack:
     def start(self) -> OfflineStack:
         self._emulator_server.start()
         self.emulator.public_url = self._emulator_server.url
+        worker_port = free_port()
+        worker_url = f"http://127.0.0.1:{worker_port}"
         self.settings = Settings(
             database_url=self.database_url,
+            token_encryption_keys=self.encryption_key,
+            whop_oauth_client_id=self.emulator.oauth_client_id,
+            whop_oauth_client_secret=self.emulator.oauth_client_secret,
+            whop_oauth_redirect_uri=f"{worker_url}/oauth/whop/callback",
+            whop_oauth_base_url=self._emulator_server.url,
             jwt_secret=self.jwt_secret,
             whop_api_key=self.emulator.api_key,
             whop_api_base_url=f"{self._emulator_server.url}/api/v1",
@@ -79,7 +97,7 @@ class OfflineStack:
             timers_interval_seconds=5,
         )
         self.services: Services = runtime.build_services(self.settings)
-        self._worker_server = BackgroundServer(create_app(self.services)).start()
+        self._worker_server = BackgroundServer(create_app(self.services), port=worker_port).start()
         self.emulator.webhook_url = f"{self._worker_server.url}/webhooks/whop"
         self._stop_background, self._threads = runtime.start_background(
             self.services, self.settings
@@ -108,12 +126,13 @@ class OfflineStack:
 
     # Users.
 
-    def sign_up(self, username: str, display_name: str) -> Actor:
+    def sign_up(self, username: str, display_name: str, *, admin: bool = False) -> Actor:
+        """A new user; an admin's role is set in app_metadata, as the service role would."""
         email = f"{username}@example.test"
         user_id = localauth.sign_up(self.gotrue_url, email, username, display_name)
-        return Actor(
-            display_name, user_id, email, localauth.access_token(self.jwt_secret, user_id, email)
-        )
+        app_metadata = {"user_role": "admin"} if admin else {}
+        token = localauth.access_token(self.jwt_secret, user_id, email, app_metadata=app_metadata)
+        return Actor(display_name, user_id, email, token, app_metadata)
 
     def rpc(self, actor: Actor, function: str, args: dict[str, Any] | None = None) -> Result:
         """An RPC as the frontend makes it: PostgREST's role and claims for this user."""
@@ -125,12 +144,7 @@ class OfflineStack:
         with psycopg.connect(self.database_url, row_factory=dict_row) as conn, conn.transaction():
             conn.execute("set local role authenticated")
             conn.execute(
-                "select set_config('request.jwt.claims', %s, true)",
-                (
-                    json.dumps(
-                        {"sub": actor.user_id, "role": "authenticated", "email": actor.email}
-                    ),
-                ),
+                "select set_config('request.jwt.claims', %s, true)", (json.dumps(actor.claims),)
             )
             yield conn
 

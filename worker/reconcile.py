@@ -122,11 +122,34 @@ def _kyc(db: Database, whop: WhopClient, pending: Sequence[dict[str, Any]], repo
             report.errors += 1
 
 
+def _withdrawals(
+    db: Database, whop: WhopClient, in_flight: Sequence[dict[str, Any]], report: Report
+) -> None:
+    for withdrawal in in_flight:
+        report.checked += 1
+        try:
+            found = whop.get_withdrawal(withdrawal["whop_id"])
+            report.advanced += _apply(
+                db,
+                "withdrawal.updated",
+                found,
+                (found.get("ledger_account") or {}).get("company_id"),
+            )
+        except errors.GigflowError as error:
+            log.warning(
+                "reconciling a withdrawal failed",
+                extra={"withdrawal_id": withdrawal["subject"], "error": error.message},
+            )
+            report.errors += 1
+
+
 def reconcile_once(db: Database, whop: WhopClient, *, max_items: int = 500) -> Report:
     """One pass over what is waiting on Whop; counts of what it checked and did."""
     candidates: list[dict[str, Any]] = db.rpc("claim_reconciliation_work", {"max_rows": max_items})
     report = Report()
-    by_kind: dict[str, list[dict[str, Any]]] = {"payment": [], "refund": [], "kyc": []}
+    by_kind: dict[str, list[dict[str, Any]]] = {
+        "payment": [], "refund": [], "kyc": [], "withdrawal": [],
+    }  # fmt: skip
     for candidate in candidates:
         by_kind[candidate["kind"]].append(candidate)
     _payments(db, whop, by_kind["payment"], report)
@@ -134,6 +157,8 @@ def reconcile_once(db: Database, whop: WhopClient, *, max_items: int = 500) -> R
         _refunds(db, whop, by_kind["refund"], report)
     if by_kind["kyc"]:
         _kyc(db, whop, by_kind["kyc"], report)
+    if by_kind["withdrawal"]:
+        _withdrawals(db, whop, by_kind["withdrawal"], report)
     log.info("reconciliation finished", extra=report.as_dict())
     return report
 

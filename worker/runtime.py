@@ -9,13 +9,15 @@ from __future__ import annotations
 import logging
 import threading
 
-from worker import errors, files, inbox, reconcile
+from worker import errors, files, inbox, reconcile, refunds
 from worker.auth import TokenVerifier
 from worker.db import Database, PostgresDatabase, SupabaseDatabase
 from worker.deps import Services
-from worker.settings import Settings
+from worker.secretbox import SecretBox
+from worker.settings import Settings, SettingsError
 from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
+from worker.whop.oauth import WhopOAuth
 
 log = logging.getLogger("gigflow.runtime")
 
@@ -37,15 +39,45 @@ def file_store(settings: Settings) -> files.FileStore:
     return files.LocalFileStore(str(settings.database_url))
 
 
+def stored_webhook_secrets(db: Database, box: SecretBox | None) -> list[str]:
+    """Signing secrets of the webhooks `gigflow webhooks ensure` created."""
+    endpoints = db.rpc("whop_webhook_endpoints")
+    if endpoints and box is None:
+        raise SettingsError(
+            "GIGFLOW_TOKEN_ENCRYPTION_KEYS: needed to read the stored webhook secrets"
+        )
+    return [box.open(e["secret_ciphertext"]) for e in endpoints] if box else []
+
+
 def build_services(settings: Settings) -> Services:
+    db = database(settings)
+    keys = settings.encryption_keys()
+    box = SecretBox(keys) if keys else None
+    webhook_secrets = stored_webhook_secrets(db, box)
+    if settings.whop_webhook_secret is not None:
+        webhook_secrets.insert(0, settings.whop_webhook_secret.get_secret_value())
+    if not webhook_secrets:
+        db.close()
+        raise SettingsError(
+            "GIGFLOW_WHOP_WEBHOOK_SECRET: required (or store one with `gigflow webhooks ensure`)"
+        )
+    oauth = None
+    if settings.whop_oauth_client_id and settings.whop_oauth_client_secret:
+        oauth = WhopOAuth(
+            client_id=settings.whop_oauth_client_id,
+            client_secret=settings.whop_oauth_client_secret.get_secret_value(),
+            redirect_uri=str(settings.whop_oauth_redirect_uri),
+            base_url=str(settings.whop_oauth_base_url),
+            scopes=settings.whop_oauth_scopes,
+        )
     return Services(
-        db=database(settings),
+        db=db,
         tokens=TokenVerifier(
             secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
             jwks_url=str(settings.jwks_url) if settings.jwks_url else None,
             audience=settings.jwt_audience,
         ),
-        webhooks=WebhookVerifier(settings.whop_webhook_secret.get_secret_value()),
+        webhooks=WebhookVerifier(webhook_secrets),
         whop=WhopClient(
             settings.whop_api_key.get_secret_value(), base_url=str(settings.whop_api_base_url)
         ),
@@ -54,6 +86,8 @@ def build_services(settings: Settings) -> Services:
         checkout_redirect_url=(
             str(settings.checkout_redirect_url) if settings.checkout_redirect_url else None
         ),
+        secrets=box,
+        oauth=oauth,
     )
 
 
@@ -103,6 +137,17 @@ def start_background(
                 "stop": stop,
             },
             name="gigflow-files",
+            daemon=True,
+        ),
+        threading.Thread(
+            target=refunds.run,
+            kwargs={
+                "db": services.db,
+                "whop": services.whop,
+                "interval_seconds": settings.timers_interval_seconds,
+                "stop": stop,
+            },
+            name="gigflow-refunds",
             daemon=True,
         ),
         threading.Thread(

@@ -4,12 +4,20 @@ sockets, and stop them without leaving a process behind."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from types import TracebackType
 
 import uvicorn
 from fastapi import FastAPI
+
+
+def free_port() -> int:
+    """A port nobody listens on now (for a server whose URL is needed before it starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class BackgroundServer:

@@ -46,9 +46,24 @@ class Settings(BaseSettings):
     whop_api_key: SecretStr
     whop_api_base_url: AnyHttpUrl = AnyHttpUrl("https://api.whop.com/api/v1")
     whop_platform_company_id: str
-    whop_webhook_secret: SecretStr
+    # The webhook signing secret; optional once `gigflow webhooks ensure` stored one.
+    whop_webhook_secret: SecretStr | None = None
     whop_webhook_tolerance_seconds: Seconds = 300
     checkout_redirect_url: AnyHttpUrl | None = None
+
+    # Whop OAuth (linking users' Whop accounts, for chat); all three or none.
+    whop_oauth_client_id: str | None = None
+    whop_oauth_client_secret: SecretStr | None = None
+    whop_oauth_redirect_uri: AnyHttpUrl | None = None
+    whop_oauth_base_url: AnyHttpUrl = AnyHttpUrl("https://api.whop.com")
+    whop_oauth_scopes: str = (
+        "openid profile email chat:message:create chat:read dms:read dms:message:manage"
+        " dms:channel:manage"
+    )
+
+    # Keys for the secrets kept in the database (OAuth tokens, webhook secrets): comma-
+    # separated Fernet keys, the first encrypts, all decrypt (rotation).
+    token_encryption_keys: SecretStr | None = None
 
     # Background work.
     inbox_poll_seconds: Seconds = 2.0
@@ -56,7 +71,11 @@ class Settings(BaseSettings):
     reconcile_interval_seconds: Seconds = 300.0
 
     @field_validator(
-        "whop_api_key", "whop_webhook_secret", "jwt_secret", "supabase_service_role_key"
+        "whop_api_key",
+        "whop_webhook_secret",
+        "jwt_secret",
+        "supabase_service_role_key",
+        "whop_oauth_client_secret",
     )
     @classmethod
     def refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
@@ -75,11 +94,30 @@ class Settings(BaseSettings):
                 "GIGFLOW_SUPABASE_URL and GIGFLOW_SUPABASE_SERVICE_ROLE_KEY are required"
                 " when the transport is supabase"
             )
+        oauth = (
+            self.whop_oauth_client_id,
+            self.whop_oauth_client_secret,
+            self.whop_oauth_redirect_uri,
+        )
+        if any(oauth) and not all(oauth):
+            raise ValueError(
+                "GIGFLOW_WHOP_OAUTH_CLIENT_ID, GIGFLOW_WHOP_OAUTH_CLIENT_SECRET and"
+                " GIGFLOW_WHOP_OAUTH_REDIRECT_URI go together"
+            )
+        if any(oauth) and self.token_encryption_keys is None:
+            raise ValueError("GIGFLOW_TOKEN_ENCRYPTION_KEYS is required for Whop OAuth")
         if self.jwt_secret is None and self.jwks_url is None:
             raise ValueError(
                 "set GIGFLOW_JWT_SECRET (HS256) or GIGFLOW_JWKS_URL to verify user tokens"
             )
         return self
+
+    def encryption_keys(self) -> list[str]:
+        if self.token_encryption_keys is None:
+            return []
+        return [
+            k.strip() for k in self.token_encryption_keys.get_secret_value().split(",") if k.strip()
+        ]
 
     def masked_whop_api_key(self) -> str:
         key = self.whop_api_key.get_secret_value()

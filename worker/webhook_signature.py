@@ -10,7 +10,7 @@ of them are the sender's fault and become one 4xx, never a 500 Whop would retry.
 from __future__ import annotations
 
 import binascii
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from standardwebhooks import Webhook
@@ -25,17 +25,30 @@ class InvalidWebhook(errors.GigflowError):
 
 
 class WebhookVerifier:
-    def __init__(self, secret: str) -> None:
-        self._webhook = Webhook(secret.encode())
+    """Verifies against every configured secret: the one in the settings and those of
+    the webhooks `gigflow webhooks ensure` created (a delivery passes with any)."""
+
+    def __init__(self, secrets: str | Sequence[str]) -> None:
+        chosen = [secrets] if isinstance(secrets, str) else list(secrets)
+        if not chosen:
+            raise ValueError("at least one webhook secret is needed")
+        self._webhooks = [Webhook(secret.encode()) for secret in chosen]
 
     def verify(self, body: bytes, headers: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
         """The delivery's webhook id and its JSON payload, once the signature holds."""
         normalized = {name.lower(): value for name, value in headers.items()}
         webhook_id = normalized.get("webhook-id", "")
-        try:
-            payload = self._webhook.verify(body, normalized)
-        except (WebhookVerificationError, ValueError, binascii.Error, TypeError) as error:
-            raise InvalidWebhook(f"webhook rejected: {error}") from error
+        failure: Exception | None = None
+        payload: object = None
+        for webhook in self._webhooks:
+            try:
+                payload = webhook.verify(body, normalized)
+                failure = None
+                break
+            except (WebhookVerificationError, ValueError, binascii.Error, TypeError) as error:
+                failure = error
+        if failure is not None:
+            raise InvalidWebhook(f"webhook rejected: {failure}") from failure
         if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
             raise InvalidWebhook("webhook rejected: the body is not a Whop event")
         if not 1 <= len(webhook_id) <= 200:

@@ -16,7 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -157,6 +157,55 @@ class WhopClient:
 
     def get_ledger_account(self, account_id: str) -> WhopObject:
         return self._get(f"ledger_accounts/{_segment(account_id)}")
+
+    # Embedded components and payouts.
+
+    def create_access_token(
+        self, *, company_id: str, lifetime_seconds: int = 3600, scoped_actions: Sequence[str] = ()
+    ) -> WhopObject:
+        """A short-lived token for Whop's embedded components, scoped to one company."""
+        expires_at = datetime.now(UTC) + timedelta(seconds=min(lifetime_seconds, 3 * 3600))
+        body: dict[str, Any] = {
+            "company_id": company_id,
+            "expires_at": expires_at.isoformat(timespec="seconds"),
+        }
+        if scoped_actions:
+            body["scoped_actions"] = list(scoped_actions)
+        return self._post("access_tokens", body)
+
+    def create_withdrawal(self, *, company_id: str, amount_cents: int, currency: str) -> WhopObject:
+        return self._post(
+            "withdrawals",
+            {
+                "company_id": company_id,
+                "amount": to_whop_amount(amount_cents),
+                "currency": currency,
+            },
+        )
+
+    def get_withdrawal(self, withdrawal_id: str) -> WhopObject:
+        return self._get(f"withdrawals/{_segment(withdrawal_id)}")
+
+    # The platform's own webhooks.
+
+    def create_webhook(self, *, url: str, events: Sequence[str], resource_id: str) -> WhopObject:
+        return self._post(
+            "webhooks",
+            {
+                "url": url,
+                "events": list(events),
+                "resource_id": resource_id,
+                "api_version": "v1",
+                "enabled": True,
+                "child_resource_events": True,
+            },
+        )
+
+    def list_webhooks(self, *, company_id: str) -> Iterator[WhopObject]:
+        return self._pages("webhooks", {"company_id": company_id})
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        self._request("DELETE", f"webhooks/{_segment(webhook_id)}")
 
     # Transport.
 

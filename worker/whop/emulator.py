@@ -10,13 +10,15 @@ dropped, or sent with a header id that differs from the body id, on request.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import logging
 import secrets
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
@@ -39,6 +41,9 @@ KYC_STATUSES = (
     "verification_failed",
     "not_started",
 )
+WITHDRAWAL_STATUSES = (
+    "requested", "awaiting_payment", "in_transit", "completed", "failed", "canceled", "denied",
+)  # fmt: skip
 Obj = dict[str, Any]
 
 
@@ -103,6 +108,14 @@ class WhopEmulator:
     dropped: list[_Message] = field(default_factory=list)
     holding: bool = False
     requests: list[tuple[str, str]] = field(default_factory=list)
+    access_tokens: dict[str, Obj] = field(default_factory=dict)
+    withdrawals: dict[str, Obj] = field(default_factory=dict)
+    webhooks: dict[str, Obj] = field(default_factory=dict)
+    oauth_client_id: str = "app_gigflowlocal"
+    oauth_client_secret: str = field(default_factory=lambda: "ocs_" + secrets.token_urlsafe(16))
+    oauth_users: dict[str, Obj] = field(default_factory=dict)
+    oauth_codes: dict[str, Obj] = field(default_factory=dict)
+    oauth_tokens: dict[str, Obj] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
@@ -214,6 +227,45 @@ class WhopEmulator:
         self._emit("refund.updated", dict(refund), company_id)
         return payment
 
+    def settle_withdrawal(self, withdrawal_id: str, status: str = "completed") -> Obj:
+        """Whop moves a withdrawal on (in_transit, completed, failed, …) and says so."""
+        if status not in WITHDRAWAL_STATUSES:
+            raise WhopApiError(422, "invalid_request_error", f"unknown status {status}", "status")
+        with self._lock:
+            withdrawal = self._find(self.withdrawals, withdrawal_id, "withdrawal")
+            withdrawal["status"] = status
+            if status == "failed":
+                withdrawal["error_message"] = "The bank rejected the transfer."
+            company_id = withdrawal["ledger_account"]["company_id"]
+        self._emit("withdrawal.updated", dict(withdrawal), company_id)
+        return withdrawal
+
+    def approve_oauth(self, authorize_url: str, *, whop_user_id: str = "user_gigflowdemo") -> str:
+        """The user signs in at Whop and approves: the redirect back, with a code."""
+        query = httpx.URL(authorize_url).params
+        if query.get("client_id") != self.oauth_client_id:
+            raise WhopApiError(400, "invalid_client", "unknown client_id")
+        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            raise WhopApiError(400, "invalid_request", "PKCE with S256 is required")
+        code = secrets.token_urlsafe(24)
+        with self._lock:
+            self.oauth_users.setdefault(
+                whop_user_id,
+                {
+                    "sub": whop_user_id,
+                    "name": "Whop User",
+                    "preferred_username": whop_user_id,
+                    "email": f"{whop_user_id}@whop.example",
+                },
+            )
+            self.oauth_codes[code] = {
+                "user": whop_user_id,
+                "challenge": query["code_challenge"],
+                "redirect_uri": query.get("redirect_uri"),
+                "scope": query.get("scope", ""),
+            }
+        return str(httpx.URL(query["redirect_uri"], params={"code": code, "state": query["state"]}))
+
     # Webhook delivery.
 
     def hold_webhooks(self) -> None:
@@ -270,21 +322,38 @@ class WhopEmulator:
                     continue
             self._deliver(message)
 
+    def _targets(self, event_type: str) -> list[tuple[str, Webhook]]:
+        """Where a message goes: the configured URL, and every enabled webhook created
+        through the API that subscribes to the event (each signed with its own secret)."""
+        targets = [(self.webhook_url, self._signer)] if self.webhook_url else []
+        with self._lock:
+            hooks = list(self.webhooks.values())
+        targets += [
+            (hook["url"], Webhook(hook["webhook_secret"].encode()))
+            for hook in hooks
+            if hook["enabled"] and event_type in hook["events"]
+        ]
+        return targets
+
     def _deliver(self, message: _Message) -> None:
-        if not self.webhook_url:
+        targets = self._targets(message.event_type)
+        if not targets:
             self.deliveries.append(Delivery(message.webhook_id, message.event_type, None, "no url"))
-            return
+        for url, signer in targets:
+            self._deliver_to(url, signer, message)
+
+    def _deliver_to(self, url: str, signer: Webhook, message: _Message) -> None:
         for _ in range(self.delivery_attempts):
             sent_at = datetime.now(UTC)
             headers = {
                 "webhook-id": message.webhook_id,
                 "webhook-timestamp": str(int(sent_at.timestamp())),
-                "webhook-signature": self._signer.sign(message.webhook_id, sent_at, message.body),
+                "webhook-signature": signer.sign(message.webhook_id, sent_at, message.body),
                 "content-type": "application/json",
                 "user-agent": "gigflow-whop-emulator",
             }
             try:
-                status = (self.send or _http_send)(self.webhook_url, headers, message.body.encode())
+                status = (self.send or _http_send)(url, headers, message.body.encode())
             except httpx.HTTPError as error:
                 self.deliveries.append(
                     Delivery(message.webhook_id, message.event_type, None, type(error).__name__)
@@ -437,6 +506,7 @@ class WhopEmulator:
             )
 
         app.include_router(self._api_router(), prefix="/api/v1")
+        app.include_router(self._oauth_router(), prefix="/oauth")
         app.include_router(self._control_router(), prefix="/_emulator")
         return app
 
@@ -587,6 +657,136 @@ class WhopEmulator:
             with self._lock:
                 return _json(self._find(self.refunds, refund_id, "refund"))
 
+        @api.post("/access_tokens")
+        async def create_access_token(request: Request) -> Response:
+            body = await _body(request)
+            company_id, user_id = body.get("company_id"), body.get("user_id")
+            if bool(company_id) == bool(user_id):
+                raise WhopApiError(
+                    422, "invalid_request_error", "give company_id or user_id", "company_id"
+                )
+            if company_id:
+                with self._lock:
+                    self._find(self.companies, company_id, "company")
+            now = datetime.now(UTC)
+            expires = body.get("expires_at")
+            expires_at = (
+                datetime.fromisoformat(expires)
+                if isinstance(expires, str)
+                else now + timedelta(hours=1)
+            )
+            if expires_at > now + timedelta(hours=3, minutes=1) or expires_at <= now:
+                raise WhopApiError(
+                    422, "invalid_request_error", "expires_at is at most 3 hours away", "expires_at"
+                )
+            token = {
+                "token": "wat_" + secrets.token_urlsafe(24),
+                "expires_at": expires_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            }
+            with self._lock:
+                self.access_tokens[token["token"]] = {
+                    **token,
+                    "company_id": company_id,
+                    "user_id": user_id,
+                    "scoped_actions": body.get("scoped_actions"),
+                }
+            return _json(token)
+
+        @api.post("/withdrawals")
+        async def create_withdrawal(request: Request) -> Response:
+            body = await _body(request)
+            company_id = _text(body, "company_id", 1, 64)
+            amount = _amount(body, "amount", "")
+            currency = _text(body, "currency", 3, 3)
+            with self._lock:
+                self._find(self.companies, company_id, "company")
+                if self.kyc.get(company_id) != "connected":
+                    raise WhopApiError(403, "forbidden", "the payout account is not connected")
+                ledger = self._ledger_object(company_id)
+                balance = ledger["balances"][0]["balance"]
+                in_flight = sum(
+                    (
+                        w["amount"]
+                        for w in self.withdrawals.values()
+                        if w["ledger_account"]["company_id"] == company_id
+                        and w["status"]
+                        in ("requested", "awaiting_payment", "in_transit", "completed")
+                    ),
+                    Decimal("0.00"),
+                )
+                if amount > balance - in_flight:
+                    raise WhopApiError(
+                        422,
+                        "invalid_request_error",
+                        f"amount {amount} exceeds the balance {balance - in_flight}",
+                        "amount",
+                    )
+                withdrawal = {
+                    "id": _new_id("wdrl"),
+                    "amount": amount,
+                    "currency": currency.upper(),
+                    "status": "requested",
+                    "speed": "standard",
+                    "fee_amount": Decimal("0.00"),
+                    "ledger_account": {"id": ledger["id"], "company_id": company_id},
+                    "error_message": None,
+                    "created_at": _now(),
+                }
+                self.withdrawals[withdrawal["id"]] = withdrawal
+            self._emit("withdrawal.created", dict(withdrawal), company_id)
+            return _json(withdrawal)
+
+        @api.get("/withdrawals/{withdrawal_id}")
+        def get_withdrawal(withdrawal_id: str) -> Response:
+            with self._lock:
+                return _json(self._find(self.withdrawals, withdrawal_id, "withdrawal"))
+
+        @api.post("/webhooks")
+        async def create_webhook(request: Request) -> Response:
+            body = await _body(request)
+            url = _text(body, "url", 8, 2000)
+            events = body.get("events")
+            if (
+                not isinstance(events, list)
+                or not events
+                or not all(isinstance(e, str) for e in events)
+            ):
+                raise WhopApiError(
+                    422, "invalid_request_error", "events must be a list of event types", "events"
+                )
+            hook = {
+                "id": _new_id("hook"),
+                "url": url,
+                "events": events,
+                "resource_id": body.get("resource_id") or self.platform_company_id,
+                "enabled": body.get("enabled", True),
+                "api_version": body.get("api_version", "v1"),
+                "child_resource_events": bool(body.get("child_resource_events", False)),
+                "created_at": _now(),
+                "webhook_secret": "ws_" + secrets.token_urlsafe(32),
+            }
+            with self._lock:
+                self.webhooks[hook["id"]] = hook
+            return _json(hook)
+
+        @api.get("/webhooks")
+        def list_webhooks(request: Request) -> Response:
+            company = request.query_params.get("company_id")
+            with self._lock:
+                items = [
+                    {key: value for key, value in hook.items() if key != "webhook_secret"}
+                    for hook in self.webhooks.values()
+                    if company is None or hook["resource_id"] == company
+                ]
+            return _page(items, request)
+
+        @api.delete("/webhooks/{webhook_id}")
+        def delete_webhook(webhook_id: str) -> Response:
+            with self._lock:
+                self._find(self.webhooks, webhook_id, "webhook")
+                del self.webhooks[webhook_id]
+            return _json(True)
+
         @api.get("/ledger_accounts/{account_id}")
         def get_ledger_account(account_id: str) -> Response:
             company_id = "biz_" + account_id.split("_", 1)[-1]
@@ -595,6 +795,94 @@ class WhopEmulator:
                 return _json(self._ledger_object(company_id))
 
         return api
+
+    def _oauth_router(self) -> APIRouter:
+        """Whop's OAuth 2.1 endpoints (PKCE with S256). The client may authenticate in the
+        body or with HTTP Basic; errors are {error, error_description}."""
+        oauth = APIRouter()
+
+        def refuse(status: int, error: str, description: str) -> Response:
+            return _json({"error": error, "error_description": description}, status)
+
+        @oauth.post("/token")
+        async def token(request: Request) -> Response:
+            form = (
+                dict(await request.form())
+                if "form" in request.headers.get("content-type", "")
+                else None
+            )
+            body: Obj = form if form is not None else await _body(request)
+            client_id, client_secret = body.get("client_id"), body.get("client_secret")
+            basic = request.headers.get("authorization", "")
+            if basic.lower().startswith("basic "):
+                decoded = base64.b64decode(basic[6:]).decode()
+                client_id, _, client_secret = decoded.partition(":")
+            if client_id != self.oauth_client_id or client_secret != self.oauth_client_secret:
+                return refuse(401, "invalid_client", "client authentication failed")
+            with self._lock:
+                if body.get("grant_type") == "authorization_code":
+                    grant = self.oauth_codes.pop(str(body.get("code")), None)
+                    verifier = str(body.get("code_verifier") or "")
+                    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+                    if (
+                        grant is None
+                        or grant["redirect_uri"] != body.get("redirect_uri")
+                        or challenge.decode().rstrip("=") != grant["challenge"]
+                    ):
+                        return refuse(
+                            400,
+                            "invalid_grant",
+                            "the code is unknown, used, or the verifier is wrong",
+                        )
+                    user, scope = grant["user"], grant["scope"]
+                elif body.get("grant_type") == "refresh_token":
+                    previous = self.oauth_tokens.pop(
+                        "refresh:" + str(body.get("refresh_token")), None
+                    )
+                    if previous is None:
+                        return refuse(
+                            400, "invalid_grant", "the refresh token is unknown or revoked"
+                        )
+                    self.oauth_tokens.pop("access:" + previous["access_token"], None)
+                    user, scope = previous["user"], previous["scope"]
+                else:
+                    return refuse(
+                        400, "unsupported_grant_type", "authorization_code or refresh_token"
+                    )
+                issued = {
+                    "access_token": "oat_" + secrets.token_urlsafe(24),
+                    "refresh_token": "ort_" + secrets.token_urlsafe(24),
+                    "token_type": "Bearer",
+                    "expires_in": 3600,
+                    "scope": scope,
+                }
+                record = {**issued, "user": user}
+                self.oauth_tokens["access:" + issued["access_token"]] = record
+                self.oauth_tokens["refresh:" + issued["refresh_token"]] = record
+            return _json(issued)
+
+        @oauth.get("/userinfo")
+        def userinfo(request: Request) -> Response:
+            bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+            with self._lock:
+                record = self.oauth_tokens.get("access:" + bearer)
+                if record is None:
+                    return refuse(401, "invalid_token", "the access token is unknown or revoked")
+                return _json(self.oauth_users[record["user"]])
+
+        @oauth.post("/revoke")
+        async def revoke(request: Request) -> Response:
+            body = await _body(request)
+            token_value = str(body.get("token", ""))
+            with self._lock:
+                for key in ("access:" + token_value, "refresh:" + token_value):
+                    record = self.oauth_tokens.pop(key, None)
+                    if record:
+                        self.oauth_tokens.pop("access:" + record["access_token"], None)
+                        self.oauth_tokens.pop("refresh:" + record["refresh_token"], None)
+            return _json({})
+
+        return oauth
 
     def _control_router(self) -> APIRouter:
         control = APIRouter()
@@ -639,6 +927,10 @@ class WhopEmulator:
         @control.post("/webhooks/deliver-dropped")
         def deliver_dropped() -> Response:
             return _json({"delivered": self.deliver_dropped()})
+
+        @control.post("/withdrawals/{withdrawal_id}/{status}")
+        def settle_withdrawal(withdrawal_id: str, status: str) -> Response:
+            return _json(self.settle_withdrawal(withdrawal_id, status))
 
         @control.get("/deliveries")
         def deliveries() -> Response:

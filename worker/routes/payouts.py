@@ -1,0 +1,137 @@
+"""A seller's money and identity at Whop: withdrawals of the available balance, and
+short-lived tokens for Whop's embedded payout and verification components. Everything
+is scoped to the caller's own connected company; no endpoint takes a company id."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from worker import errors
+from worker.db import Identity
+from worker.deps import CurrentUser, Services, ServicesDep
+
+router = APIRouter(tags=["payouts"])
+log = logging.getLogger("gigflow.payouts")
+
+# What Whop's withdrawal statuses are called here (the same words).
+WITHDRAWAL_STATUSES = {
+    "requested", "awaiting_payment", "in_transit", "completed", "failed", "canceled", "denied",
+}  # fmt: skip
+
+
+class WithdrawalRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_cents: int = Field(gt=0, le=100_000_000)
+    currency: str = Field(default="USD", pattern=r"^[A-Za-z]{3}$")
+
+
+class Withdrawal(BaseModel):
+    id: str
+    amount_cents: int
+    currency: str
+    status: str
+    whop_withdrawal_id: str | None
+
+
+class EmbedTokenRequest(BaseModel):
+    """No fields: the token is for the caller's own company, never one named here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbedToken(BaseModel):
+    token: str
+    expires_at: str
+    company_id: str
+
+
+def _withdraw(found: Services, user: Identity, request: WithdrawalRequest) -> dict[str, Any]:
+    reserved: dict[str, Any] = found.db.rpc(
+        "request_withdrawal",
+        {
+            "seller_id": user.user_id,
+            "amount_cents": request.amount_cents,
+            "currency": request.currency.upper(),
+        },
+    )
+    withdrawal = reserved["withdrawal"]
+    try:
+        paid = found.whop.create_withdrawal(
+            company_id=reserved["whop_company_id"],
+            amount_cents=withdrawal["amount_cents"],
+            currency=withdrawal["currency"],
+        )
+    except errors.Unavailable:
+        # Whop may or may not have it: the reservation stands until a webhook says.
+        log.warning("withdrawal outcome unknown", extra={"withdrawal_id": withdrawal["id"]})
+        raise
+    except errors.GigflowError as error:
+        found.db.rpc(
+            "record_withdrawal",
+            {
+                "withdrawal_id": withdrawal["id"],
+                "whop_withdrawal_id": None,
+                "status": "failed",
+                "failure_reason": error.message[:500],
+            },
+        )
+        raise
+    status = str(paid.get("status"))
+    recorded: dict[str, Any] = found.db.rpc(
+        "record_withdrawal",
+        {
+            "withdrawal_id": withdrawal["id"],
+            "whop_withdrawal_id": paid["id"],
+            "status": status if status in WITHDRAWAL_STATUSES else "requested",
+            "failure_reason": paid.get("error_message"),
+        },
+    )
+    return recorded
+
+
+@router.post("/sellers/withdrawals", response_model=Withdrawal)
+async def request_withdrawal(
+    request: WithdrawalRequest, user: CurrentUser, found: ServicesDep
+) -> Withdrawal:
+    """Withdraw at most the available balance to the seller's payout method at Whop.
+    Two requests at once can never overdraw: SQL decides them one after the other."""
+    recorded = await run_in_threadpool(_withdraw, found, user, request)
+    return Withdrawal(**{key: recorded[key] for key in Withdrawal.model_fields})
+
+
+def _own_company(found: Services, user: Identity) -> str:
+    account: dict[str, Any] = found.db.rpc("seller_account_for", {"seller_id": user.user_id})
+    if not account["whop_company_id"]:
+        raise errors.Conflict("onboard with Whop first: POST /sellers/onboard")
+    return str(account["whop_company_id"])
+
+
+def _embed_token(found: Services, user: Identity, purpose: str) -> EmbedToken:
+    company_id = _own_company(found, user)
+    minted = found.whop.create_access_token(company_id=company_id, lifetime_seconds=3600)
+    log.info("embed token minted", extra={"purpose": purpose, "company_id": company_id})
+    return EmbedToken(
+        token=str(minted["token"]), expires_at=str(minted["expires_at"]), company_id=company_id
+    )
+
+
+@router.post("/tokens/payouts", response_model=EmbedToken)
+async def payouts_token(
+    user: CurrentUser, found: ServicesDep, _: EmbedTokenRequest | None = None
+) -> EmbedToken:
+    """A one-hour token for Whop's embedded payout component, for the caller's company."""
+    return await run_in_threadpool(_embed_token, found, user, "payouts")
+
+
+@router.post("/tokens/kyc", response_model=EmbedToken)
+async def kyc_token(
+    user: CurrentUser, found: ServicesDep, _: EmbedTokenRequest | None = None
+) -> EmbedToken:
+    """A one-hour token for Whop's embedded identity verification, for the caller's company."""
+    return await run_in_threadpool(_embed_token, found, user, "kyc")
