@@ -19,6 +19,7 @@ from worker.webhook_signature import WebhookVerifier
 from worker.whop import wire
 from worker.whop.client import WhopClient
 from worker.whop.emulator import WhopEmulator
+from worker.whop.oauth import WhopOAuth, pkce_pair
 
 DOC = (Path(__file__).parents[2] / "docs" / "whop-api.md").read_text()
 TOKEN = re.compile(r'\s*(<[^>]*>|"[^"]*"|\.\.|[{}\[\],:?]|[A-Za-z_][A-Za-z0-9_]*|[^\s{}\[\],:]+)')
@@ -320,3 +321,82 @@ def test_the_purchase_url_opens_a_page_that_pays(whop: WhopClient, emulator: Who
     assert action is not None
     assert httpx.post(emulator.public_url + action.group(1)).status_code == 200
     assert [p["status"] for p in emulator.payments.values()] == ["paid"]
+
+
+def test_access_tokens_and_withdrawals_have_the_documented_shapes(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    company, checkout = seller_checkout(whop, emulator)
+    assert_conforms(whop.create_access_token(company_id=company["id"]), "{token, expires_at}")
+    emulator.set_kyc(company["id"], "connected")
+    emulator.pay(checkout["id"])
+    withdrawal = whop.create_withdrawal(company_id=company["id"], amount_cents=1000, currency="USD")
+    assert_conforms(
+        withdrawal,
+        '{id:"wdrl_..", amount, currency, status, speed, fee_amount,'
+        " ledger_account:{id,company_id}, error_message, created_at}",
+    )
+    assert whop.get_withdrawal(withdrawal["id"]) == withdrawal
+
+
+def test_a_withdrawal_beyond_the_whop_balance_is_refused(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    company, _ = seller_checkout(whop, emulator)
+    emulator.set_kyc(company["id"], "connected")
+    with pytest.raises(errors.UpstreamError, match="exceeds the balance"):
+        whop.create_withdrawal(company_id=company["id"], amount_cents=100, currency="USD")
+
+
+def test_webhooks_have_the_documented_shape_and_the_secret_only_at_creation(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    created = whop.create_webhook(
+        url="https://worker.test/webhooks/whop",
+        events=["payment.succeeded"],
+        resource_id=emulator.platform_company_id,
+    )
+    assert_conforms(
+        created,
+        '{id:"hook_..", url, events, resource_id, enabled, api_version, child_resource_events,'
+        " created_at, webhook_secret}",
+    )
+    listed = list(whop.list_webhooks(company_id=emulator.platform_company_id))
+    assert [hook["id"] for hook in listed] == [created["id"]]
+    assert "webhook_secret" not in listed[0]
+    whop.delete_webhook(created["id"])
+    assert list(whop.list_webhooks(company_id=emulator.platform_company_id)) == []
+
+
+def test_oauth_token_and_userinfo_have_the_documented_shapes(emulator: WhopEmulator) -> None:
+    oauth = WhopOAuth(
+        client_id=emulator.oauth_client_id,
+        client_secret=emulator.oauth_client_secret,
+        redirect_uri="https://app.test/callback",
+        base_url=emulator.public_url,
+    )
+    verifier, challenge = pkce_pair()
+    back = httpx.URL(
+        emulator.approve_oauth(oauth.authorize_url(state="s" * 20, code_challenge=challenge))
+    )
+    issued = oauth.exchange_code(code=back.params["code"], code_verifier=verifier)
+    assert_conforms(issued, "{access_token, refresh_token, id_token?, token_type, expires_in}")
+    assert_conforms(
+        oauth.userinfo(issued["access_token"]),
+        "{sub (the user_ id, not `id` as in the seed), name, preferred_username, email}",
+    )
+
+
+def test_oauth_refuses_a_wrong_verifier(emulator: WhopEmulator) -> None:
+    oauth = WhopOAuth(
+        client_id=emulator.oauth_client_id,
+        client_secret=emulator.oauth_client_secret,
+        redirect_uri="https://app.test/callback",
+        base_url=emulator.public_url,
+    )
+    _, challenge = pkce_pair()
+    back = httpx.URL(
+        emulator.approve_oauth(oauth.authorize_url(state="s" * 20, code_challenge=challenge))
+    )
+    with pytest.raises(errors.Forbidden):
+        oauth.exchange_code(code=back.params["code"], code_verifier="not-the-verifier")

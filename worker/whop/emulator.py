@@ -854,9 +854,8 @@ class WhopEmulator:
                     "refresh_token": "ort_" + secrets.token_urlsafe(24),
                     "token_type": "Bearer",
                     "expires_in": 3600,
-                    "scope": scope,
                 }
-                record = {**issued, "user": user}
+                record = {**issued, "user": user, "scope": scope}
                 self.oauth_tokens["access:" + issued["access_token"]] = record
                 self.oauth_tokens["refresh:" + issued["refresh_token"]] = record
             return _json(issued)
