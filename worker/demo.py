@@ -260,8 +260,7 @@ class Story:
     def withdrawal(self, maya: Actor) -> None:
         stack = self.stack
         self.step("Maya withdraws what has cleared: POST /sellers/withdrawals")
-        with psycopg.connect(stack.database_url, autocommit=True) as conn:
-            conn.execute("update private.platform_settings set clearance_period = interval '0'")
+        stack.services.db.rpc("set_clearance_period", {"days": 0})
         self.say("(the operator sets the clearance period to 0 days for the demo; default 14)")
         available = stack.rpc(maya, "seller_balance")[0]["available_cents"]
         withdrawal = self.post(maya, "/sellers/withdrawals", {"amount_cents": available})

@@ -253,7 +253,30 @@ begin
 end;
 $$;
 
+-- Operators: how long earnings wait after completion before they can be withdrawn (the
+-- window for disputes and chargebacks).
+create or replace function public.set_clearance_period(days integer)
+returns interval
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    period interval;
+begin
+    if days is null or days not between 0 and 180 then
+        raise exception using errcode = '22023', message = 'days must be between 0 and 180';
+    end if;
+    update private.platform_settings as s
+    set clearance_period = pg_catalog.make_interval(days => set_clearance_period.days)
+    returning s.clearance_period into period;
+    return period;
+end;
+$$;
+
 revoke execute on function private.balances_of(uuid) from public, anon, authenticated;
+revoke execute on function public.set_clearance_period(integer) from public, anon, authenticated;
+grant execute on function public.set_clearance_period(integer) to service_role;
 revoke execute on function public.seller_balance(uuid) from public, anon;
 revoke execute on function public.request_withdrawal(uuid, integer, text) from public, anon, authenticated;
 revoke execute on function public.record_withdrawal(uuid, text, public.withdrawal_status, text)

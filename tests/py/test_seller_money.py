@@ -5,9 +5,7 @@ change an order only when Whop confirms them, attribution, and the admin views."
 from __future__ import annotations
 
 import threading
-from typing import Any
 
-import psycopg
 import pytest
 
 from tests.py.marketplace_flow import Shop, checkout, open_shop, order_of, wait_for_status
@@ -18,11 +16,6 @@ from worker.offline import Actor, OfflineStack, wait_for
 @pytest.fixture
 def shop(stack: OfflineStack) -> Shop:
     return open_shop(stack)
-
-
-def as_operator(stack: OfflineStack, statement: str, params: tuple[Any, ...] = ()) -> None:
-    with psycopg.connect(stack.database_url, autocommit=True) as conn:
-        conn.execute(statement, params)
 
 
 def paid_order(stack: OfflineStack, shop: Shop, **body: object) -> tuple[str, str]:
@@ -38,7 +31,7 @@ def completed_and_cleared(stack: OfflineStack, shop: Shop) -> str:
     stack.rpc(shop.seller, "start_order", {"order_id": order_id})
     stack.rpc(shop.seller, "deliver_order", {"order_id": order_id, "message": "Done"})
     stack.rpc(shop.buyer, "accept_delivery", {"order_id": order_id})
-    as_operator(stack, "update private.platform_settings set clearance_period = interval '0'")
+    stack.services.db.rpc("set_clearance_period", {"days": 0})
     return order_id
 
 
