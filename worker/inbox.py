@@ -37,4 +37,7 @@ def run(db: Database, *, poll_seconds: float, stop: threading.Event) -> None:
                 continue
         except errors.Unavailable:
             log.warning("database unavailable; inbox processing will retry")
+        except errors.GigflowError:
+            # Whatever went wrong, the events stay in the inbox: the loop must live on.
+            log.exception("inbox pass failed; it will be retried")
         stop.wait(poll_seconds)
