@@ -307,7 +307,18 @@ end;
 $$;
 
 select plan(
-    (select count(*)::integer * 7 from mx_visible) + (select count(*)::integer * 7 from mx_writes)
+    (select count(*)::integer * 7 from mx_visible) + (select count(*)::integer * 7 from mx_writes) + 1
+);
+-- A table added without a row here fails: the matrix covers every table in public.
+select is(
+    array(
+        select c.relname::text from pg_catalog.pg_class as c
+        where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+        except select table_name from mx_visible
+        order by 1
+    ),
+    '{}'::text [],
+    'every table in public is in the access matrix'
 );
 select * from pg_temp.matrix();
 select * from finish();
