@@ -7,10 +7,10 @@ DATABASE_URL ?=
 SQL_SOURCES := supabase/migrations supabase/seed.sql supabase/local functions policies
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-sql test-py lint format os-deps venv db-up db-down db-reset db-url snapshots clean
+.PHONY: help demo test test-sql test-py bench bench-quick lint format os-deps venv db-up db-down db-reset db-url snapshots clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test-sql: os-deps venv ## only the pgTAP files in tests/sql
 
 test-py: os-deps venv ## only the Python tests
 	$(BIN)/pytest --deselect tests/py/test_pgtap.py
+
+bench: venv ## benchmarks at scale (1M gigs, 1M orders); results in bench/results/
+	$(BIN)/python -m bench.run
+
+bench-quick: venv ## the benchmarks on 100k gigs, in about two minutes
+	$(BIN)/python -m bench.run --quick
 
 lint: venv ## ruff and sqlfluff
 	$(BIN)/ruff check .

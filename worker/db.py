@@ -141,10 +141,11 @@ class PostgresDatabase:
                     raise errors.InvalidInput(
                         f"public.{function} has no parameter {', '.join(sorted(unknown))}"
                     )
-                conn.execute("select set_config('role', %s, true)", (identity.role,))
+                # Role and claims in one round trip, as PostgREST sets them.
                 conn.execute(
-                    "select set_config('request.jwt.claims', %s, true)",
-                    (json.dumps(dict(identity.claims), default=str),),
+                    "select set_config('role', %s, true),"
+                    " set_config('request.jwt.claims', %s, true)",
+                    (identity.role, json.dumps(dict(identity.claims), default=str)),
                 )
                 row = conn.execute(
                     _call_query(function, signature, arguments),

@@ -1,0 +1,520 @@
+"""`make bench`: what users will hit, at scale, measured side by side in one run.
+
+Builds a throwaway PostgreSQL 15 cluster from the migrations, loads a seeded synthetic
+marketplace (bench/catalog_data.sql, bench/marketplace_data.sql), then measures:
+- search_gigs as anon under RLS and as a role that bypasses RLS (p50/p95/p99, ratio);
+- order transitions by 8 concurrent clients through the RPCs under RLS, next to pgbench
+  TPC-B on the same cluster;
+- signed webhooks through the real HTTP endpoint of one `gigflow serve` process:
+  stored-and-processed per second and p99 time to 2xx;
+- a heavy buyer's own orders and notifications under RLS (p95).
+Prints the environment and a table, and writes JSON under bench/results/.
+`--quick` uses 100k gigs and finishes in about two minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from psycopg.rows import dict_row
+from standardwebhooks import Webhook
+
+from worker import dbbuild
+from worker.localpg import PG_BIN, LocalCluster
+from worker.serving import free_port
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+# The bench signs its own deliveries to its own throwaway worker.
+WEBHOOK_SECRET = "ws_" + uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    gigs: int
+    users: int
+    orders: int
+    heavy: int
+    search_repeats: int
+    transition_seconds: int
+    webhooks: int
+
+
+FULL = Scale("full", 1_000_000, 100_000, 1_000_000, 5_000, 30, 20, 10_000)
+QUICK = Scale("quick", 100_000, 10_000, 100_000, 2_000, 10, 8, 1_000)
+
+SEARCHES: list[tuple[str, dict[str, Any]]] = [
+    ("common word", {"search_query": "logo"}),
+    ("common word, by price", {"search_query": "website", "sort": "price_low"}),
+    ("medium word", {"search_query": "shopify"}),
+    ("rare word", {"search_query": "bonsai"}),
+    ("unique term", {"search_query": "zq1a2b"}),
+    ("phrase", {"search_query": '"landing page"'}),
+    ("word, under $100", {"search_query": "wordpress", "max_price_cents": 10000}),
+    ("word, 4.5 stars up", {"search_query": "python", "min_rating": Decimal("4.5")}),
+    ("browse, best", {}),
+    ("browse, newest", {"sort": "newest"}),
+    ("browse, cheapest, 3 days", {"sort": "price_low", "max_delivery_days": 3}),
+]
+DEEP_PAGES = 5
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(percentile(samples, 0.50) * 1000, 2),
+        "p95_ms": round(percentile(samples, 0.95) * 1000, 2),
+        "p99_ms": round(percentile(samples, 0.99) * 1000, 2),
+        "samples": len(samples),
+    }
+
+
+def step(text: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {text}", flush=True)
+
+
+@contextmanager
+def as_role(conn: psycopg.Connection[Any], role: str, claims: dict[str, Any]) -> Iterator[None]:
+    """A transaction as PostgREST opens one: role and claims set in one statement."""
+    with conn.transaction():
+        conn.execute(
+            "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
+            (role, json.dumps(claims)),
+        )
+        yield
+
+
+# Data.
+
+
+def psql(url: str, path: Path, variables: dict[str, int]) -> None:
+    arguments = [str(PG_BIN / "psql"), url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", str(path)]
+    for name, value in variables.items():
+        arguments[1:1] = ["-v", f"{name}={value}"]
+    subprocess.run(arguments, check=True, capture_output=True, text=True)
+
+
+def load(cluster: LocalCluster, scale: Scale) -> dict[str, float]:
+    timings = {}
+    started = time.perf_counter()
+    dbbuild.reset(cluster.url(), cluster.admin_url)
+    timings["build_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    psql(cluster.admin_url, BENCH / "catalog_data.sql", {"gigs": scale.gigs})
+    timings["catalog_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    psql(
+        cluster.admin_url,
+        BENCH / "marketplace_data.sql",
+        {"users": scale.users, "orders": scale.orders, "heavy": scale.heavy},
+    )
+    timings["marketplace_s"] = time.perf_counter() - started
+    return {key: round(value, 1) for key, value in timings.items()}
+
+
+# Search.
+
+
+def search_pages(conn: psycopg.Connection[Any], arguments: dict[str, Any], pages: int) -> float:
+    """Time the last of `pages` keyset pages (the earlier ones only find the cursor)."""
+    cursor = None
+    elapsed = 0.0
+    for _ in range(pages):
+        call = {**arguments, "page_size": 20, **({"after_cursor": cursor} if cursor else {})}
+        named = ", ".join(f"{name} => %({name})s" for name in call)
+        started = time.perf_counter()
+        rows = conn.execute(f"select * from public.search_gigs({named})", call).fetchall()
+        elapsed = time.perf_counter() - started
+        if not rows:
+            break
+        cursor = rows[-1]["next_cursor"]
+    return elapsed
+
+
+def bench_search(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
+    per_role: dict[str, list[float]] = {"anon": [], "bypass": []}
+    per_query: dict[str, dict[str, float]] = {}
+    with (
+        psycopg.connect(cluster.url(), row_factory=dict_row) as anon_conn,
+        psycopg.connect(cluster.admin_url, row_factory=dict_row) as bypass_conn,
+    ):
+        workload = [(label, arguments, 1) for label, arguments in SEARCHES]
+        workload += [
+            (f"{label}, page {DEEP_PAGES}", arguments, DEEP_PAGES)
+            for label, arguments in SEARCHES[:3]
+        ]
+        for label, arguments, pages in workload:
+            anon_samples, bypass_samples = [], []
+            for _ in range(scale.search_repeats):
+                with as_role(anon_conn, "anon", {"role": "anon"}):
+                    anon_samples.append(search_pages(anon_conn, arguments, pages))
+                with bypass_conn.transaction():
+                    bypass_samples.append(search_pages(bypass_conn, arguments, pages))
+            per_role["anon"] += anon_samples
+            per_role["bypass"] += bypass_samples
+            per_query[label] = {
+                "anon_p95_ms": round(percentile(anon_samples, 0.95) * 1000, 2),
+                "bypass_p95_ms": round(percentile(bypass_samples, 0.95) * 1000, 2),
+            }
+    anon, bypass = summary(per_role["anon"]), summary(per_role["bypass"])
+    return {
+        "anon": anon,
+        "bypass_rls": bypass,
+        "p95_ratio": round(anon["p95_ms"] / bypass["p95_ms"], 2),
+        "queries": per_query,
+    }
+
+
+# Order transitions.
+
+
+def pgbench(url: str, clients: int, seconds: int, *script: str) -> float:
+    ran = subprocess.run(
+        [
+            str(PG_BIN / "pgbench"),
+            "-n",
+            "-c",
+            str(clients),
+            "-j",
+            "2",
+            "-T",
+            str(seconds),
+            *script,
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    match = re.search(r"tps = ([0-9.]+)", ran.stdout)
+    if match is None:
+        raise RuntimeError(f"pgbench printed no tps: {ran.stdout[-300:]}")
+    return float(match.group(1))
+
+
+def bench_transitions(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
+    """Both sides driven by pgbench (a C client), so the client is not what is measured."""
+    clients = 8
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        # An in-progress order per client, each of other buyers and sellers, so the
+        # clients do not queue on one another's locks.
+        conn.execute("create schema if not exists bench")
+        conn.execute(
+            """
+            create table bench.transition_orders as
+            select
+                (row_number() over (order by o.seller_id) - 1)::integer as client,
+                o.id as order_id,
+                jsonb_build_object('sub', o.buyer_id, 'role', 'authenticated')::text
+                    as buyer_claims,
+                jsonb_build_object('sub', o.seller_id, 'role', 'authenticated')::text
+                    as seller_claims
+            from (
+                select distinct on (seller_id) id, buyer_id, seller_id from public.orders
+                where status = 'in_progress' order by seller_id, id
+            ) as o
+            limit %(clients)s
+            """,
+            {"clients": clients},
+        )
+        conn.execute("grant usage on schema bench to authenticated")
+        conn.execute("grant select on bench.transition_orders to authenticated")
+    ours = 2 * pgbench(
+        cluster.admin_url,
+        clients,
+        scale.transition_seconds,
+        "-f",
+        str(BENCH / "transitions.pgbench"),
+    )
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        conn.execute("drop database if exists pgbench")
+        conn.execute("create database pgbench")
+    tpcb_url = cluster.url("supabase_admin", "pgbench")
+    subprocess.run(
+        [str(PG_BIN / "pgbench"), "-i", "-q", "-s", "8", tpcb_url], check=True, capture_output=True
+    )
+    tpcb = pgbench(tpcb_url, clients, scale.transition_seconds)
+    return {
+        "clients": clients,
+        "rpc_transactions_per_s": round(ours, 1),
+        "pgbench_tpcb_tps": round(tpcb, 1),
+        "ratio": round(ours / tpcb, 2),
+    }
+
+
+# Webhooks.
+
+
+def bench_webhooks(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
+    with psycopg.connect(cluster.admin_url, row_factory=dict_row) as conn:
+        pending = conn.execute(
+            "select id, subtotal_cents from public.orders"
+            " where status = 'pending_payment' limit %s",
+            (scale.webhooks,),
+        ).fetchall()
+    port = free_port()
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GIGFLOW_")},
+        "GIGFLOW_DATABASE_URL": cluster.url(),
+        "GIGFLOW_JWT_SECRET": "bench-jwt-secret-0123456789-0123456789",
+        "GIGFLOW_WHOP_API_KEY": "apik_bench",
+        "GIGFLOW_WHOP_API_BASE_URL": "http://127.0.0.1:9/api/v1",
+        "GIGFLOW_WHOP_PLATFORM_COMPANY_ID": "biz_bench",
+        "GIGFLOW_WHOP_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "GIGFLOW_INBOX_POLL_SECONDS": "0.5",
+        "GIGFLOW_RECONCILE_INTERVAL_SECONDS": "3600",
+        "GIGFLOW_TIMERS_INTERVAL_SECONDS": "3600",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "worker.cli", "serve", "--port", str(port)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        signer = Webhook(WEBHOOK_SECRET.encode())
+        client = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=32))
+
+        def deliver(order: dict[str, Any]) -> float:
+            cents = int(order["subtotal_cents"])
+            body = json.dumps(
+                {
+                    "type": "payment.succeeded",
+                    "api_version": "v1",
+                    "data": {
+                        "id": f"pay_{uuid.uuid4().hex[:12]}",
+                        "status": "paid",
+                        "substatus": "succeeded",
+                        "total": f"{cents // 100}.{cents % 100:02d}",
+                        "currency": "usd",
+                        "metadata": {"gigflow_order_id": str(order["id"])},
+                    },
+                }
+            )
+            webhook_id = f"msg_{uuid.uuid4().hex}"
+            now = datetime.now(UTC)
+            headers = {
+                "webhook-id": webhook_id,
+                "webhook-timestamp": str(int(now.timestamp())),
+                "webhook-signature": signer.sign(webhook_id, now, body),
+                "content-type": "application/json",
+            }
+            started = time.perf_counter()
+            response = client.post(f"{url}/webhooks/whop", content=body, headers=headers)
+            response.raise_for_status()
+            return time.perf_counter() - started
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            latencies = list(pool.map(deliver, pending))
+        acknowledged = time.perf_counter() - started
+        with psycopg.connect(cluster.admin_url) as conn:
+            deadline = time.monotonic() + 300
+            while True:
+                row = conn.execute(
+                    "select count(*) filter (where status in ('received', 'failed')),"
+                    " string_agg(distinct last_error, '; ')"
+                    " from public.whop_events"
+                ).fetchone()
+                if row is not None and row[0] == 0:
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"webhooks not processed after 5 minutes: {row}")
+                time.sleep(0.05)
+        processed = time.perf_counter() - started
+        client.close()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    return {
+        "events": len(pending),
+        "stored_per_s": round(len(pending) / acknowledged, 1),
+        "stored_and_processed_per_s": round(len(pending) / processed, 1),
+        "time_to_2xx": summary(latencies),
+    }
+
+
+# Participant reads.
+
+
+def bench_reads(cluster: LocalCluster) -> dict[str, Any]:
+    with psycopg.connect(cluster.url(), row_factory=dict_row) as conn:
+        heavy = conn.execute(
+            "select p.id, (select count(*) from public.orders where buyer_id = p.id) as orders"
+            " from public.profiles as p where p.username = 'bench_buyer_1'"
+        ).fetchone()
+        assert heavy is not None
+        claims = {"sub": str(heavy["id"]), "role": "authenticated"}
+        queries = {
+            "my_orders": "select id, status, gig_title, subtotal_cents from public.orders"
+            " where buyer_id = (select auth.uid()) order by created_at desc limit 20",
+            "my_unread_notifications": "select id, kind, body from public.notifications"
+            " where user_id = (select auth.uid()) and read_at is null order by id desc limit 20",
+        }
+        results: dict[str, Any] = {"orders_of_the_user": heavy["orders"]}
+        for label, query in queries.items():
+            samples = []
+            for _ in range(100):
+                with as_role(conn, "authenticated", claims):
+                    started = time.perf_counter()
+                    conn.execute(query).fetchall()
+                    samples.append(time.perf_counter() - started)
+            results[label] = summary(samples)
+    return results
+
+
+# Report.
+
+
+def environment(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
+    with psycopg.connect(cluster.admin_url) as conn:
+        version = conn.execute("show server_version").fetchone()
+    return {
+        "cores": os.cpu_count(),
+        "postgresql": version[0] if version else "?",
+        "python": sys.version.split()[0],
+        "scale": scale.name,
+        "gigs": scale.gigs,
+        "users": scale.users,
+        "orders": scale.orders,
+    }
+
+
+def report(results: dict[str, Any]) -> None:
+    env, search = results["environment"], results["search"]
+    moves, hooks, reads = results["transitions"], results["webhooks"], results["reads"]
+    anon, bypass = search["anon"], search["bypass_rls"]
+    # (what, measured, target, whether the target is met)
+    rows: list[tuple[str, str, str, bool]] = [
+        (
+            "search_gigs p50/p95/p99, anon (RLS)",
+            f"{anon['p50_ms']}/{anon['p95_ms']}/{anon['p99_ms']} ms",
+            "p95 ≤ 15 ms",
+            anon["p95_ms"] <= 15,
+        ),
+        (
+            "search_gigs p50/p95/p99, bypass RLS",
+            f"{bypass['p50_ms']}/{bypass['p95_ms']}/{bypass['p99_ms']} ms",
+            "",
+            True,
+        ),
+        (
+            "search p95 ratio anon / bypass",
+            f"{search['p95_ratio']}",
+            "≤ 1.2",
+            search["p95_ratio"] <= 1.2,
+        ),
+        (
+            "order transitions, 8 clients, RPC + RLS",
+            f"{moves['rpc_transactions_per_s']} tx/s",
+            "",
+            True,
+        ),
+        ("pgbench TPC-B, 8 clients, same cluster", f"{moves['pgbench_tpcb_tps']} tps", "", True),
+        ("transitions / pgbench", f"{moves['ratio']}", "≥ 0.5", moves["ratio"] >= 0.5),
+        (
+            "webhooks stored + processed, 1 worker",
+            f"{hooks['stored_and_processed_per_s']}/s",
+            "≥ 1000/s",
+            hooks["stored_and_processed_per_s"] >= 1000,
+        ),
+        ("webhook time to 2xx p99", f"{hooks['time_to_2xx']['p99_ms']} ms", "", True),
+        (
+            f"my orders ({reads['orders_of_the_user']} of them) p95",
+            f"{reads['my_orders']['p95_ms']} ms",
+            "",
+            True,
+        ),
+        (
+            "my unread notifications p95",
+            f"{reads['my_unread_notifications']['p95_ms']} ms",
+            "",
+            True,
+        ),
+    ]
+    print(
+        f"\nGigFlow bench ({env['scale']}): {env['gigs']:,} gigs, {env['users']:,} users,"
+        f" {env['orders']:,} orders; {env['cores']} cores, PostgreSQL {env['postgresql']},"
+        f" Python {env['python']}"
+    )
+    width = max(len(row[0]) for row in rows)
+    for label, value, target, met in rows:
+        verdict = "" if not target else ("  met" if met else "  MISSED")
+        print(f"  {label:<{width}}  {value:>22}  {target:<10}{verdict}")
+    print("\n  search p95 by query (anon / bypass, ms):")
+    for label, numbers in search["queries"].items():
+        print(f"    {label:<38} {numbers['anon_p95_ms']:>8} / {numbers['bypass_p95_ms']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100k gigs, about two minutes")
+    args = parser.parse_args(argv)
+    scale = QUICK if args.quick else FULL
+    data_dir = Path(tempfile.mkdtemp(prefix="gigflow-bench-"))
+    cluster = LocalCluster(data_dir / "data")
+    try:
+        step("starting a throwaway PostgreSQL 15 cluster")
+        cluster.start()
+        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+            conn.execute("alter system set shared_buffers = '1GB'")
+        cluster.restart()
+        step(f"loading {scale.gigs:,} gigs, {scale.users:,} users, {scale.orders:,} orders")
+        results: dict[str, Any] = {"load": load(cluster, scale)}
+        results["environment"] = environment(cluster, scale)
+        step("search_gigs workload")
+        results["search"] = bench_search(cluster, scale)
+        step("order transitions and pgbench")
+        results["transitions"] = bench_transitions(cluster, scale)
+        step("webhook ingest through the HTTP endpoint")
+        results["webhooks"] = bench_webhooks(cluster, scale)
+        step("participant reads")
+        results["reads"] = bench_reads(cluster)
+    finally:
+        cluster.destroy()
+        if data_dir.exists() and not any(data_dir.iterdir()):
+            data_dir.rmdir()
+    report(results)
+    RESULTS.mkdir(exist_ok=True)
+    target = RESULTS / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{scale.name}.json"
+    target.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nresults written to {target.relative_to(BENCH.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
