@@ -35,6 +35,11 @@ from public.profiles as p where p.username like 'bench\_buyer\_%';
 create temporary table bench_gigs as
 select row_number() over (order by g.id) as n, g.id, g.seller_id, g.title, g.starting_price_cents, g.fastest_delivery_days
 from public.gigs as g where g.category_id in (select id from public.categories where slug like 'bench-%');
+-- Numbered for the random draws below: joined by number, so indexed and analyzed.
+alter table bench_buyers add primary key (n);
+alter table bench_gigs add primary key (n);
+analyze bench_buyers;
+analyze bench_gigs;
 
 -- Orders over every status; the heavy buyer (bench_buyer_1) has :heavy of them.
 insert into public.orders (
@@ -62,8 +67,8 @@ select
 from generate_series(1, :orders) as i
 cross join lateral (
     select now() - random() * interval '365 days' as created,
-        case when i <= :heavy then 1 else 1 + floor(random() * (select count(*) from bench_buyers))::bigint end as buyer_n,
-        1 + floor(random() * (select count(*) from bench_gigs))::bigint as gig_n,
+        case when i <= :heavy then 1 else 1 + floor(random() * :users)::bigint end as buyer_n,
+        1 + floor(random() * (select max(n) from bench_gigs))::bigint as gig_n,
         random() as r
 ) as d
 join bench_buyers as b on b.n = d.buyer_n
