@@ -74,8 +74,11 @@ def timers(args: argparse.Namespace) -> int:
         if args.once:
             print(json.dumps(runtime.run_timers_once(db)))
             return 0
-        runtime.run_timers(
-            db, interval_seconds=settings.timers_interval_seconds, stop=threading.Event()
+        runtime.repeat(
+            lambda: runtime.run_timers_once(db),
+            every_seconds=settings.timers_interval_seconds,
+            stop=threading.Event(),
+            what="timers",
         )
     finally:
         db.close()
@@ -87,11 +90,11 @@ def run_reconcile(args: argparse.Namespace) -> int:
     services = _services_or_exit()
     try:
         if args.loop:
-            reconcile.run(
-                services.db,
-                services.whop,
-                interval_seconds=settings.reconcile_interval_seconds,
+            runtime.repeat(
+                lambda: reconcile.reconcile_once(services.db, services.whop),
+                every_seconds=settings.reconcile_interval_seconds,
                 stop=threading.Event(),
+                what="reconciliation",
             )
             return 0
         report = reconcile.reconcile_once(services.db, services.whop)

@@ -7,7 +7,6 @@ left, so a failed pass is simply retried on the next one."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -77,12 +76,3 @@ def remove_cancelled_order_files(db: Database, store: FileStore, *, batch: int =
         store.remove(ORDER_FILES_BUCKET, paths)
         log.info("order files removed", extra={"files": len(paths)})
     return len(paths)
-
-
-def run(db: Database, store: FileStore, *, interval_seconds: float, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            remove_cancelled_order_files(db, store)
-        except errors.GigflowError:
-            log.exception("removing order files failed; trying again next interval")
-        stop.wait(interval_seconds)

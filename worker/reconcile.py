@@ -10,7 +10,6 @@ only makes the Whop calls. Pending payments are asked about 25 checkouts per req
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -161,12 +160,3 @@ def reconcile_once(db: Database, whop: WhopClient, *, max_items: int = 500) -> R
         _withdrawals(db, whop, by_kind["withdrawal"], report)
     log.info("reconciliation finished", extra=report.as_dict())
     return report
-
-
-def run(db: Database, whop: WhopClient, *, interval_seconds: float, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            reconcile_once(db, whop)
-        except errors.GigflowError:
-            log.exception("reconciliation failed; trying again next interval")
-        stop.wait(interval_seconds)

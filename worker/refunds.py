@@ -8,7 +8,6 @@ for reconciliation to settle and for an operator to see (`admin_refunds_in_fligh
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter
 
 from worker import errors
@@ -45,12 +44,3 @@ def submit_refunds(
     if claims:
         log.info("refunds submitted", extra=dict(outcomes))
     return outcomes
-
-
-def run(db: Database, whop: WhopClient, *, interval_seconds: float, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            submit_refunds(db, whop)
-        except errors.GigflowError:
-            log.exception("submitting refunds failed; trying again next interval")
-        stop.wait(interval_seconds)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from worker import errors, files, inbox, reconcile, refunds
 from worker.auth import TokenVerifier
@@ -98,69 +99,55 @@ def run_timers_once(db: Database) -> dict[str, int]:
     return done
 
 
-def run_timers(db: Database, *, interval_seconds: float, stop: threading.Event) -> None:
+def repeat(
+    work: Callable[[], object], *, every_seconds: float, stop: threading.Event, what: str
+) -> None:
+    """Run `work` until `stop` is set; a failed pass is logged and retried next interval."""
     while not stop.is_set():
         try:
-            run_timers_once(db)
+            work()
         except errors.GigflowError:
-            log.exception("timers failed; trying again next interval")
-        stop.wait(interval_seconds)
+            log.exception("%s failed; trying again next interval", what)
+        stop.wait(every_seconds)
 
 
 def start_background(
     services: Services, settings: Settings
 ) -> tuple[threading.Event, list[threading.Thread]]:
     stop = threading.Event()
+    db = services.db
+    periodic: dict[str, tuple[Callable[[], object], float]] = {
+        "timers": (lambda: run_timers_once(db), settings.timers_interval_seconds),
+        "files": (
+            lambda: files.remove_cancelled_order_files(db, services.files),
+            settings.timers_interval_seconds,
+        ),
+        "refunds": (
+            lambda: refunds.submit_refunds(db, services.whop),
+            settings.timers_interval_seconds,
+        ),
+        "reconcile": (
+            lambda: reconcile.reconcile_once(db, services.whop),
+            settings.reconcile_interval_seconds,
+        ),
+    }
     threads = [
         threading.Thread(
             target=inbox.run,
-            kwargs={"db": services.db, "poll_seconds": settings.inbox_poll_seconds, "stop": stop},
+            kwargs={"db": db, "poll_seconds": settings.inbox_poll_seconds, "stop": stop},
             name="gigflow-inbox",
             daemon=True,
-        ),
+        )
+    ]
+    threads += [
         threading.Thread(
-            target=run_timers,
-            kwargs={
-                "db": services.db,
-                "interval_seconds": settings.timers_interval_seconds,
-                "stop": stop,
-            },
-            name="gigflow-timers",
+            target=repeat,
+            args=(work,),
+            kwargs={"every_seconds": every, "stop": stop, "what": name},
+            name=f"gigflow-{name}",
             daemon=True,
-        ),
-        threading.Thread(
-            target=files.run,
-            kwargs={
-                "db": services.db,
-                "store": services.files,
-                "interval_seconds": settings.timers_interval_seconds,
-                "stop": stop,
-            },
-            name="gigflow-files",
-            daemon=True,
-        ),
-        threading.Thread(
-            target=refunds.run,
-            kwargs={
-                "db": services.db,
-                "whop": services.whop,
-                "interval_seconds": settings.timers_interval_seconds,
-                "stop": stop,
-            },
-            name="gigflow-refunds",
-            daemon=True,
-        ),
-        threading.Thread(
-            target=reconcile.run,
-            kwargs={
-                "db": services.db,
-                "whop": services.whop,
-                "interval_seconds": settings.reconcile_interval_seconds,
-                "stop": stop,
-            },
-            name="gigflow-reconcile",
-            daemon=True,
-        ),
+        )
+        for name, (work, every) in periodic.items()
     ]
     for thread in threads:
         thread.start()
