@@ -115,4 +115,47 @@ begin
 end;
 $$;
 
+-- Act as one of: 'anon', 'service_role', or a username made by tests.create_user.
+create function tests.act_as(actor text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+    perform tests.clear_authentication();
+    if actor = 'anon' then
+        perform tests.authenticate_as_anon();
+    elsif actor = 'service_role' then
+        perform tests.authenticate_as_service_role();
+    else
+        perform tests.authenticate_as(actor);
+    end if;
+end;
+$$;
+
+-- What a write does, undone: 'ok', '0 rows' (filtered out), or the SQLSTATE it failed
+-- with. The subtransaction is rolled back by the raise, so every call starts alike.
+create function tests.write_outcome(statement text)
+returns text
+language plpgsql
+set search_path = ''
+as $$
+declare
+    affected integer;
+    outcome text;
+begin
+    begin
+        execute statement;
+        get diagnostics affected = row_count;
+        outcome := case when affected = 0 then '0 rows' else 'ok' end;
+        raise exception using errcode = 'GFTST';
+    exception when sqlstate 'GFTST' then
+        null;
+    when others then
+        outcome := sqlstate;
+    end;
+    return outcome;
+end;
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;

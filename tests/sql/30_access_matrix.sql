@@ -232,39 +232,6 @@ insert into mx_actors values
 (1, 'anon'), (2, 'mx_buyer'), (3, 'mx_other'), (4, 'mx_seller'), (5, 'mx_rival'), (6, 'mx_admin'),
 (7, 'service_role');
 
-create function pg_temp.act_as(actor text) returns void language plpgsql as $$
-begin
-    perform tests.clear_authentication();
-    if actor = 'anon' then
-        perform tests.authenticate_as_anon();
-    elsif actor = 'service_role' then
-        perform tests.authenticate_as_service_role();
-    else
-        perform tests.authenticate_as(actor);
-    end if;
-end;
-$$;
-
--- A write's outcome, undone: the subtransaction is rolled back by the raise.
-create function pg_temp.write_outcome(statement text) returns text language plpgsql as $$
-declare
-    affected integer;
-    outcome text;
-begin
-    begin
-        execute statement;
-        get diagnostics affected = row_count;
-        outcome := case when affected = 0 then '0 rows' else 'ok' end;
-        raise exception using errcode = 'GFTST';
-    exception when sqlstate 'GFTST' then
-        null;
-    when others then
-        outcome := sqlstate;
-    end;
-    return outcome;
-end;
-$$;
-
 create function pg_temp.matrix() returns setof text language plpgsql as $$
 declare
     cell record;
@@ -278,7 +245,7 @@ begin
         cross join mx_actors as a
         order by v.table_name, a.position
     loop
-        perform pg_temp.act_as(cell.actor);
+        perform tests.act_as(cell.actor);
         begin
             execute format('select count(*) from public.%I where %s', cell.table_name, cell.condition)
             into seen;
@@ -295,8 +262,8 @@ begin
         cross join mx_actors as a
         order by w.table_name, w.command, a.position
     loop
-        perform pg_temp.act_as(cell.actor);
-        outcome := pg_temp.write_outcome(cell.statement);
+        perform tests.act_as(cell.actor);
+        outcome := tests.write_outcome(cell.statement);
         perform tests.clear_authentication();
         return next is(
             outcome, cell.expected,

@@ -196,38 +196,6 @@ create temporary table sm_actors (position integer primary key, name text not nu
 insert into sm_actors values
 (1, 'anon'), (2, 'sm_buyer'), (3, 'sm_seller'), (4, 'sm_stranger'), (5, 'sm_admin'), (6, 'service_role');
 
-create function pg_temp.act_as(actor text) returns void language plpgsql as $$
-begin
-    perform tests.clear_authentication();
-    if actor = 'anon' then
-        perform tests.authenticate_as_anon();
-    elsif actor = 'service_role' then
-        perform tests.authenticate_as_service_role();
-    else
-        perform tests.authenticate_as(actor);
-    end if;
-end;
-$$;
-
-create function pg_temp.write_outcome(statement text) returns text language plpgsql as $$
-declare
-    affected integer;
-    outcome text;
-begin
-    begin
-        execute statement;
-        get diagnostics affected = row_count;
-        outcome := case when affected = 0 then '0 rows' else 'ok' end;
-        raise exception using errcode = 'GFTST';
-    exception when sqlstate 'GFTST' then
-        null;
-    when others then
-        outcome := sqlstate;
-    end;
-    return outcome;
-end;
-$$;
-
 create function pg_temp.matrix() returns setof text language plpgsql as $$
 declare
     cell record;
@@ -243,7 +211,7 @@ begin
         order by r.bucket_id, r.name, a.position
     loop
         path := pg_temp.resolve(cell.name);
-        perform pg_temp.act_as(cell.actor);
+        perform tests.act_as(cell.actor);
         select count(*) into seen from storage.objects as o
         where o.bucket_id = cell.bucket_id and o.name = path;
         perform tests.clear_authentication();
@@ -256,8 +224,8 @@ begin
         order by w.label, a.position
     loop
         statement := pg_temp.resolve(cell.statement);
-        perform pg_temp.act_as(cell.actor);
-        return next is(pg_temp.write_outcome(statement), cell.expected, format('%s: %s %s', cell.actor, cell.label, cell.expected));
+        perform tests.act_as(cell.actor);
+        return next is(tests.write_outcome(statement), cell.expected, format('%s: %s %s', cell.actor, cell.label, cell.expected));
         perform tests.clear_authentication();
     end loop;
 end;
@@ -334,7 +302,7 @@ select lives_ok(
 );
 select set_config('storage.allow_delete_query', 'true', true);
 select is(
-    pg_temp.write_outcome(format(
+    tests.write_outcome(format(
         $$delete from storage.objects where bucket_id = 'order-files' and name = '%s/requirements/brief.pdf'$$,
         (select id from sm_ids where name = 'brief')
     )),
