@@ -50,6 +50,22 @@ def _apply(db: Database, event_type: str, data: WhopObject, company_id: str | No
     return outcome == "processed"
 
 
+def event_for_payment(payment: WhopObject) -> str | None:
+    """The webhook a Whop payment's state stands for (whop-api.md: succeeded is
+    paid/succeeded, failed is open/failed); None while it is neither."""
+    if payment.get("status") == "paid":
+        return "payment.succeeded"
+    if (payment.get("status"), payment.get("substatus")) == ("open", "failed"):
+        return "payment.failed"
+    return None
+
+
+def apply_payment(db: Database, payment: WhopObject) -> bool:
+    """Apply a payment read from Whop as its webhook would; True when it changed something."""
+    event_type = event_for_payment(payment)
+    return _apply(db, event_type, payment) if event_type else False
+
+
 def _payments(
     db: Database, whop: WhopClient, pending: Sequence[dict[str, Any]], report: Report
 ) -> None:
@@ -71,9 +87,9 @@ def _payments(
             report.checked += 1
             payments = by_checkout.get(candidate["whop_id"], [])
             try:
-                paid = [p for p in payments if p.get("status") == "paid"]
+                paid = [p for p in payments if event_for_payment(p) == "payment.succeeded"]
                 if paid:
-                    report.advanced += _apply(db, "payment.succeeded", paid[0])
+                    report.advanced += apply_payment(db, paid[0])
                 elif candidate["expired"]:
                     db.rpc("expire_unpaid_checkout", {"target_order_id": candidate["subject"]})
                     report.cancelled += 1

@@ -17,20 +17,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from worker import errors
-from worker.deps import CurrentUser, ServicesDep
-from worker.whop import wire
+from worker import errors, reconcile
+from worker.deps import UUID_PATTERN, CurrentUser, ServicesDep
 
 router = APIRouter(tags=["checkout"])
 log = logging.getLogger("gigflow.checkout")
 
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
 AttributionValue = Annotated[str, Field(min_length=1, max_length=200)]
-# What a Whop payment's status says about our order, as its webhook would say it.
-EVENT_FOR_PAYMENT = {
-    ("paid", "succeeded"): "payment.succeeded",
-    ("open", "failed"): "payment.failed",
-}
 
 
 class Strict(BaseModel):
@@ -142,12 +135,6 @@ async def confirm_checkout(
             )
         )
         for payment in payments:
-            event_type = EVENT_FOR_PAYMENT.get((payment.get("status"), payment.get("substatus")))
-            if event_type:
-                await run_in_threadpool(
-                    found.db.rpc,
-                    "apply_whop_object",
-                    {"event_type": event_type, "data": wire.plain(payment)},
-                )
+            await run_in_threadpool(reconcile.apply_payment, found.db, payment)
         order = await run_in_threadpool(found.db.rpc, "order_checkout", lookup)
     return OrderStatus(order_id=order["id"], status=order["status"])
