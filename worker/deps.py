@@ -16,6 +16,9 @@ from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
 from worker.whop.oauth import WhopOAuth
 
+# An id in a path or body: a canonical uuid, refused with a 422 before any SQL runs.
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
+
 
 @dataclass
 class Services:

@@ -11,11 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from worker import refunds
 from worker.db import Identity
-from worker.deps import CurrentUser, Services, ServicesDep
+from worker.deps import UUID_PATTERN, CurrentUser, Services, ServicesDep
 
 router = APIRouter(tags=["admin"])
-
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
 
 
 class RefundRequest(BaseModel):

@@ -11,11 +11,10 @@ from starlette.concurrency import run_in_threadpool
 
 from worker import whop_links
 from worker.db import Identity
-from worker.deps import CurrentUser, Services, ServicesDep
+from worker.deps import UUID_PATTERN, CurrentUser, Services, ServicesDep
 
 router = APIRouter(tags=["whop accounts"])
 
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
 CHAT_TOKEN_SECONDS = 900
 CHAT_ACTIONS = ("chat:message:create", "chat:read")
 
