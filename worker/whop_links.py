@@ -16,6 +16,7 @@ from typing import Any
 
 from worker import errors
 from worker.deps import Services
+from worker.secretbox import SecretBox
 from worker.whop.oauth import pkce_pair
 
 log = logging.getLogger("gigflow.whop_links")
@@ -50,6 +51,16 @@ def _expiry(issued: dict[str, Any]) -> str:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
 
 
+def _sealed(box: SecretBox, issued: dict[str, Any]) -> dict[str, Any]:
+    """What the database keeps of tokens Whop issued: ciphertext and the expiry."""
+    refresh = issued.get("refresh_token")
+    return {
+        "access_token_ciphertext": box.seal(issued["access_token"]),
+        "refresh_token_ciphertext": box.seal(refresh) if refresh else None,
+        "access_expires_at": _expiry(issued),
+    }
+
+
 def finish(found: Services, *, code: str, state: str) -> dict[str, str]:
     """The callback: a good state (once), the code exchanged with its verifier, the Whop
     account Whop vouches for linked to the user who started."""
@@ -66,11 +77,7 @@ def finish(found: Services, *, code: str, state: str) -> dict[str, str]:
         {
             "user_id": started["user_id"],
             "whop_user_id": whop_user_id,
-            "access_token_ciphertext": box.seal(issued["access_token"]),
-            "refresh_token_ciphertext": (
-                box.seal(issued["refresh_token"]) if issued.get("refresh_token") else None
-            ),
-            "access_expires_at": _expiry(issued),
+            **_sealed(box, issued),
             "scope": issued.get("scope"),
         },
     )
@@ -91,19 +98,9 @@ def user_access_token(found: Services, user_id: str) -> tuple[str, str] | None:
     if not link["refresh_token_ciphertext"]:
         raise errors.Conflict("the Whop link has expired: link your Whop account again")
     issued = found.whop_oauth().refresh(box.open(link["refresh_token_ciphertext"]))
-    new_expiry = _expiry(issued)
-    found.db.rpc(
-        "store_refreshed_whop_tokens",
-        {
-            "user_id": user_id,
-            "access_token_ciphertext": box.seal(issued["access_token"]),
-            "refresh_token_ciphertext": (
-                box.seal(issued["refresh_token"]) if issued.get("refresh_token") else None
-            ),
-            "access_expires_at": new_expiry,
-        },
-    )
-    return str(issued["access_token"]), new_expiry
+    stored = _sealed(box, issued)
+    found.db.rpc("store_refreshed_whop_tokens", {"user_id": user_id, **stored})
+    return str(issued["access_token"]), stored["access_expires_at"]
 
 
 def unlink(found: Services, user_id: str) -> None:
