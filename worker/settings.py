@@ -48,7 +48,6 @@ class Settings(BaseSettings):
     whop_platform_company_id: str
     # The webhook signing secret; optional once `gigflow webhooks ensure` stored one.
     whop_webhook_secret: SecretStr | None = None
-    whop_webhook_tolerance_seconds: Seconds = 300
     checkout_redirect_url: AnyHttpUrl | None = None
 
     # Whop OAuth (linking users' Whop accounts, for chat); all three or none.
