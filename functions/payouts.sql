@@ -135,12 +135,25 @@ begin
 end;
 $$;
 
--- What Whop says of a withdrawal (its answer to our request, a webhook, reconciliation).
--- Final states stay final; a repeated or stale report changes nothing.
+-- Whop's word for a withdrawal's state as ours, or null for one we do not know (Whop
+-- may add states: such a report is kept out rather than failing).
+create or replace function private.withdrawal_status_of(whop_status text)
+returns public.withdrawal_status
+language sql
+stable
+set search_path = ''
+as $$
+    select known from pg_catalog.unnest(pg_catalog.enum_range(null::public.withdrawal_status)) as known
+    where known::text = whop_status
+$$;
+
+-- What Whop says of a withdrawal (its answer to our request, a webhook, reconciliation),
+-- in Whop's words. Final states stay final; a repeated or stale report changes nothing,
+-- and a state we do not know records Whop's id but leaves the state as it was.
 create or replace function public.record_withdrawal(
     withdrawal_id uuid,
     whop_withdrawal_id text,
-    status public.withdrawal_status,
+    status text,
     failure_reason text default null
 )
 returns public.withdrawals
@@ -150,6 +163,7 @@ set search_path = ''
 as $$
 declare
     target public.withdrawals;
+    reported public.withdrawal_status := private.withdrawal_status_of(record_withdrawal.status);
 begin
     select w.* into target from public.withdrawals as w where w.id = withdrawal_id for update;
     if target.id is null then
@@ -166,10 +180,10 @@ begin
     end if;
     update public.withdrawals as w
     set whop_withdrawal_id = coalesce(w.whop_withdrawal_id, record_withdrawal.whop_withdrawal_id),
-        status = record_withdrawal.status,
+        status = coalesce(reported, w.status),
         failure_reason = pg_catalog.left(record_withdrawal.failure_reason, 500),
         settled_at = case
-            when record_withdrawal.status in ('completed', 'failed', 'canceled', 'denied') then pg_catalog.now()
+            when reported in ('completed', 'failed', 'canceled', 'denied') then pg_catalog.now()
         end,
         updated_at = pg_catalog.now()
     where w.id = target.id
@@ -204,9 +218,8 @@ revoke execute on function public.set_clearance_period(integer) from public, ano
 grant execute on function public.set_clearance_period(integer) to service_role;
 revoke execute on function public.seller_balance(uuid) from public, anon;
 revoke execute on function public.request_withdrawal(uuid, integer, text) from public, anon, authenticated;
-revoke execute on function public.record_withdrawal(uuid, text, public.withdrawal_status, text)
-from public, anon, authenticated;
+revoke execute on function private.withdrawal_status_of(text) from public, anon, authenticated;
+revoke execute on function public.record_withdrawal(uuid, text, text, text) from public, anon, authenticated;
 grant execute on function public.seller_balance(uuid) to authenticated, service_role;
 grant execute on function public.request_withdrawal(uuid, integer, text) to service_role;
-grant execute on function public.record_withdrawal(uuid, text, public.withdrawal_status, text)
-to service_role;
+grant execute on function public.record_withdrawal(uuid, text, text, text) to service_role;

@@ -260,14 +260,11 @@ begin
                 order by w.created_at
                 limit 1;
             end if;
-            if withdrawal_id is null or data ->> 'status' not in (
-                'requested', 'awaiting_payment', 'in_transit', 'completed', 'failed', 'canceled', 'denied'
-            ) then
+            if withdrawal_id is null or private.withdrawal_status_of(data ->> 'status') is null then
                 return 'ignored'::public.whop_event_status;
             end if;
             perform public.record_withdrawal(
-                withdrawal_id, data ->> 'id', (data ->> 'status')::public.withdrawal_status,
-                data ->> 'error_message'
+                withdrawal_id, data ->> 'id', data ->> 'status', data ->> 'error_message'
             );
             return 'processed'::public.whop_event_status;
 

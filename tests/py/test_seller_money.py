@@ -296,3 +296,22 @@ def test_platform_revenue_is_fees_minus_fee_refunds_per_day(
             "revenue_cents": 500,
         }
     ]
+
+
+def test_a_withdrawal_state_whop_adds_later_leaves_ours_as_it_was(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    completed_and_cleared(stack, shop)
+    withdrawal = stack.http.post(
+        "/sellers/withdrawals", json={"amount_cents": 9000}, headers=shop.seller.headers
+    ).json()
+    recorded = stack.services.db.rpc(
+        "record_withdrawal",
+        {
+            "withdrawal_id": withdrawal["id"],
+            "whop_withdrawal_id": withdrawal["whop_withdrawal_id"],
+            "status": "on_hold_for_review",
+        },
+    )
+    assert recorded["status"] == withdrawal["status"]
+    assert balance(stack, shop.seller)["withdrawing_cents"] == 9000

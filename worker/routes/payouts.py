@@ -18,11 +18,6 @@ from worker.deps import CurrentUser, Services, ServicesDep
 router = APIRouter(tags=["payouts"])
 log = logging.getLogger("gigflow.payouts")
 
-# What Whop's withdrawal statuses are called here (the same words).
-WITHDRAWAL_STATUSES = {
-    "requested", "awaiting_payment", "in_transit", "completed", "failed", "canceled", "denied",
-}  # fmt: skip
-
 
 class WithdrawalRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -82,13 +77,12 @@ def _withdraw(found: Services, user: Identity, request: WithdrawalRequest) -> di
             },
         )
         raise
-    status = str(paid.get("status"))
     recorded: dict[str, Any] = found.db.rpc(
         "record_withdrawal",
         {
             "withdrawal_id": withdrawal["id"],
             "whop_withdrawal_id": paid["id"],
-            "status": status if status in WITHDRAWAL_STATUSES else "requested",
+            "status": paid.get("status"),
             "failure_reason": paid.get("error_message"),
         },
     )

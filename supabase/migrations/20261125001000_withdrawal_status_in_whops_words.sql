@@ -1,0 +1,606 @@
+-- record_withdrawal takes Whop's status as Whop words it and maps it in SQL, so the worker
+-- and the webhook handler no longer keep their own copies of the list of states (and a
+-- state Whop adds later is kept out instead of failing the call).
+
+drop function public.record_withdrawal(uuid, text, public.withdrawal_status, text);
+
+-- snapshot: functions/payouts.sql
+-- Seller money after the sale: balances and withdrawals. Earnings clear a configurable
+-- period after completion (private.platform_settings.clearance_period); a withdrawal
+-- takes from the cleared amount the moment it is requested, and gives it back if Whop
+-- fails, cancels or denies it.
+
+-- A seller's money per currency: pending (not yet cleared), available (cleared, minus
+-- withdrawals not failed), withdrawing (in flight at Whop), withdrawn (paid out), and
+-- refunded (their share given back to buyers).
+create or replace function private.balances_of(target_seller uuid)
+returns table (
+    currency text,
+    pending_cents bigint,
+    available_cents bigint,
+    withdrawing_cents bigint,
+    withdrawn_cents bigint,
+    refunded_cents bigint
+)
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+    with settings as (
+        select s.clearance_period from private.platform_settings as s
+    ),
+    earned as (
+        select
+            o.currency,
+            coalesce(pg_catalog.sum(o.seller_net_cents - o.net_refunded_cents) filter (
+                where o.status not in ('completed', 'cancelled', 'refunded')
+                    or o.completed_at > pg_catalog.now() - (select clearance_period from settings)
+            ), 0)::bigint as pending_cents,
+            coalesce(pg_catalog.sum(o.seller_net_cents - o.net_refunded_cents) filter (
+                where o.status = 'completed'
+                    and o.completed_at <= pg_catalog.now() - (select clearance_period from settings)
+            ), 0)::bigint as cleared_cents,
+            coalesce(pg_catalog.sum(o.net_refunded_cents), 0)::bigint as refunded_cents
+        from public.orders as o
+        where o.seller_id = target_seller and o.paid_at is not null
+        group by o.currency
+    ),
+    paid_out as (
+        select
+            w.currency,
+            coalesce(pg_catalog.sum(w.amount_cents) filter (
+                where w.status in ('requested', 'awaiting_payment', 'in_transit')
+            ), 0)::bigint as withdrawing_cents,
+            coalesce(pg_catalog.sum(w.amount_cents) filter (where w.status = 'completed'), 0)::bigint
+                as withdrawn_cents
+        from public.withdrawals as w
+        where w.seller_id = target_seller
+        group by w.currency
+    )
+    select
+        coalesce(e.currency, p.currency),
+        coalesce(e.pending_cents, 0),
+        coalesce(e.cleared_cents, 0) - coalesce(p.withdrawing_cents, 0) - coalesce(p.withdrawn_cents, 0),
+        coalesce(p.withdrawing_cents, 0),
+        coalesce(p.withdrawn_cents, 0),
+        coalesce(e.refunded_cents, 0)
+    from earned as e
+    full join paid_out as p on p.currency = e.currency
+$$;
+
+-- The caller's balance (or any seller's, for an admin).
+create or replace function public.seller_balance(seller_id uuid default null)
+returns table (
+    currency text,
+    pending_cents bigint,
+    available_cents bigint,
+    withdrawing_cents bigint,
+    withdrawn_cents bigint,
+    refunded_cents bigint
+)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+    target_seller uuid := coalesce(seller_id, auth.uid());
+begin
+    if target_seller is distinct from auth.uid() and not private.is_admin() then
+        raise exception using errcode = '42501', message = 'sellers see only their own balance';
+    end if;
+    return query select * from private.balances_of(target_seller);
+end;
+$$;
+
+-- Reserve a withdrawal of at most the available balance. The seller's account row is
+-- locked first, so two requests at once are decided one after the other and can never
+-- overdraw. Returns the withdrawal and the Whop company that pays it.
+create or replace function public.request_withdrawal(
+    seller_id uuid, amount_cents integer, currency text default 'USD'
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    account public.seller_accounts;
+    available bigint;
+    created public.withdrawals;
+begin
+    select s.* into account from public.seller_accounts as s
+    where s.user_id = request_withdrawal.seller_id
+    for update;
+    if account.user_id is null then
+        raise exception using errcode = 'P0002', message = format('user %s has no seller account', seller_id);
+    end if;
+    if account.kyc_status <> 'verified' or account.whop_company_id is null then
+        raise exception using errcode = 'GF001', message = 'withdrawals need a verified Whop account';
+    end if;
+    if amount_cents is null or amount_cents <= 0 then
+        raise exception using errcode = '22023', message = 'amount_cents must be a positive number of cents';
+    end if;
+    select b.available_cents into available
+    from private.balances_of(account.user_id) as b
+    where b.currency = pg_catalog.upper(request_withdrawal.currency);
+    if coalesce(available, 0) < amount_cents then
+        raise exception using
+            errcode = '55000',
+            message = format(
+                'withdrawal of %s exceeds the available %s %s',
+                amount_cents, coalesce(available, 0), pg_catalog.upper(request_withdrawal.currency)
+            );
+    end if;
+    insert into public.withdrawals (seller_id, amount_cents, currency)
+    values (account.user_id, amount_cents, pg_catalog.upper(request_withdrawal.currency))
+    returning * into created;
+    return pg_catalog.jsonb_build_object(
+        'withdrawal', pg_catalog.to_jsonb(created), 'whop_company_id', account.whop_company_id
+    );
+end;
+$$;
+
+-- Whop's word for a withdrawal's state as ours, or null for one we do not know (Whop
+-- may add states: such a report is kept out rather than failing).
+create or replace function private.withdrawal_status_of(whop_status text)
+returns public.withdrawal_status
+language sql
+stable
+set search_path = ''
+as $$
+    select known from pg_catalog.unnest(pg_catalog.enum_range(null::public.withdrawal_status)) as known
+    where known::text = whop_status
+$$;
+
+-- What Whop says of a withdrawal (its answer to our request, a webhook, reconciliation),
+-- in Whop's words. Final states stay final; a repeated or stale report changes nothing,
+-- and a state we do not know records Whop's id but leaves the state as it was.
+create or replace function public.record_withdrawal(
+    withdrawal_id uuid,
+    whop_withdrawal_id text,
+    status text,
+    failure_reason text default null
+)
+returns public.withdrawals
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    target public.withdrawals;
+    reported public.withdrawal_status := private.withdrawal_status_of(record_withdrawal.status);
+begin
+    select w.* into target from public.withdrawals as w where w.id = withdrawal_id for update;
+    if target.id is null then
+        raise exception using errcode = 'P0002', message = format('withdrawal %s not found', withdrawal_id);
+    end if;
+    if target.whop_withdrawal_id is not null and whop_withdrawal_id is not null
+        and target.whop_withdrawal_id <> record_withdrawal.whop_withdrawal_id then
+        raise exception using
+            errcode = '22023',
+            message = format('withdrawal %s is Whop withdrawal %s', withdrawal_id, target.whop_withdrawal_id);
+    end if;
+    if target.status in ('completed', 'failed', 'canceled', 'denied') then
+        return target;
+    end if;
+    update public.withdrawals as w
+    set whop_withdrawal_id = coalesce(w.whop_withdrawal_id, record_withdrawal.whop_withdrawal_id),
+        status = coalesce(reported, w.status),
+        failure_reason = pg_catalog.left(record_withdrawal.failure_reason, 500),
+        settled_at = case
+            when reported in ('completed', 'failed', 'canceled', 'denied') then pg_catalog.now()
+        end,
+        updated_at = pg_catalog.now()
+    where w.id = target.id
+    returning w.* into target;
+    return target;
+end;
+$$;
+
+-- Operators: how long earnings wait after completion before they can be withdrawn (the
+-- window for disputes and chargebacks).
+create or replace function public.set_clearance_period(days integer)
+returns interval
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    period interval;
+begin
+    if days is null or days not between 0 and 180 then
+        raise exception using errcode = '22023', message = 'days must be between 0 and 180';
+    end if;
+    update private.platform_settings as s
+    set clearance_period = pg_catalog.make_interval(days => set_clearance_period.days)
+    returning s.clearance_period into period;
+    return period;
+end;
+$$;
+
+revoke execute on function private.balances_of(uuid) from public, anon, authenticated;
+revoke execute on function public.set_clearance_period(integer) from public, anon, authenticated;
+grant execute on function public.set_clearance_period(integer) to service_role;
+revoke execute on function public.seller_balance(uuid) from public, anon;
+revoke execute on function public.request_withdrawal(uuid, integer, text) from public, anon, authenticated;
+revoke execute on function private.withdrawal_status_of(text) from public, anon, authenticated;
+revoke execute on function public.record_withdrawal(uuid, text, text, text) from public, anon, authenticated;
+grant execute on function public.seller_balance(uuid) to authenticated, service_role;
+grant execute on function public.request_withdrawal(uuid, integer, text) to service_role;
+grant execute on function public.record_withdrawal(uuid, text, text, text) to service_role;
+-- end snapshot: functions/payouts.sql
+
+-- snapshot: functions/webhooks.sql
+-- The Whop webhook inbox: ingest, process, retry, replay. Payloads are Whop's legacy
+-- v1 shape (see whop-api.md): money in decimal dollars, our order id in the checkout
+-- metadata under gigflow_order_id.
+
+-- Whop's decimal dollars (a JSON number or string) as integer cents, exactly: numeric is
+-- a decimal type, so no binary rounding ever happens.
+create or replace function private.whop_cents(amount jsonb)
+returns integer
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    if amount is null or pg_catalog.jsonb_typeof(amount) = 'null' then
+        return null;
+    end if;
+    if pg_catalog.jsonb_typeof(amount) not in ('number', 'string') then
+        raise exception using errcode = '22023', message = format('%s is not an amount', amount);
+    end if;
+    return pg_catalog.round((amount #>> '{}')::numeric * 100)::integer;
+end;
+$$;
+
+revoke execute on function private.whop_cents(jsonb) from public, anon, authenticated;
+
+create or replace function private.uuid_or_null(candidate text)
+returns uuid
+language sql
+immutable
+set search_path = ''
+as $$
+    select case
+        when candidate ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then candidate::uuid
+    end
+$$;
+
+revoke execute on function private.uuid_or_null(text) from public, anon, authenticated;
+
+-- Store a verified delivery. Returns the inbox id and whether it was a duplicate (same
+-- webhook-id header: Standard Webhooks keeps it across retries).
+create or replace function public.ingest_whop_event(webhook_id text, payload jsonb)
+returns table (event_id bigint, duplicate boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    if pg_catalog.char_length(coalesce(webhook_id, '')) not between 1 and 200 then
+        raise exception using errcode = '22023', message = 'webhook_id must be 1 to 200 characters';
+    end if;
+    if pg_catalog.jsonb_typeof(payload) is distinct from 'object'
+        or pg_catalog.jsonb_typeof(payload -> 'type') is distinct from 'string'
+        or pg_catalog.char_length(payload ->> 'type') not between 1 and 100 then
+        raise exception using errcode = '22023', message = 'payload must be a JSON object with a type';
+    end if;
+
+    return query
+    insert into public.whop_events as e (webhook_id, event_type, payload)
+    values (ingest_whop_event.webhook_id, payload ->> 'type', payload)
+    on conflict on constraint whop_events_webhook_id_key do nothing
+    returning e.id, false;
+    if not found then
+        return query
+        select e.id, true from public.whop_events as e where e.webhook_id = ingest_whop_event.webhook_id;
+    end if;
+end;
+$$;
+
+-- The order a payment belongs to: by our metadata, else by the Whop payment id.
+create or replace function private.order_for_payment(payment jsonb)
+returns public.orders
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+    select o.* from public.orders as o
+    where o.id = private.uuid_or_null(payment -> 'metadata' ->> 'gigflow_order_id')
+        or o.whop_payment_id = payment ->> 'id'
+    order by o.id = private.uuid_or_null(payment -> 'metadata' ->> 'gigflow_order_id') desc
+    limit 1
+$$;
+
+revoke execute on function private.order_for_payment(jsonb) from public, anon, authenticated;
+
+-- KYC signals from Whop, mapped to our four states (whop-api.md section 4).
+create or replace function private.kyc_status_from_whop(event_type text, data jsonb)
+returns public.kyc_status
+language sql
+immutable
+set search_path = ''
+as $$
+    select case
+        when event_type = 'verification.succeeded' then 'verified'
+        when event_type = 'identity_profile.approved' then 'verified'
+        when event_type = 'identity_profile.rejected' then 'failed'
+        when event_type = 'identity_profile.needs_action' then 'pending'
+        when event_type = 'payout_account.status_updated' then
+            case data ->> 'status'
+                when 'connected' then 'verified'
+                when 'verification_failed' then 'failed'
+                when 'disabled' then 'failed'
+                when 'action_required' then 'pending'
+                when 'pending_verification' then 'pending'
+            end
+    end::public.kyc_status
+$$;
+
+revoke execute on function private.kyc_status_from_whop(text, jsonb) from public, anon, authenticated;
+
+-- One event's effect. Returns the inbox status it ends in; raises on failure (the caller
+-- records the error and schedules a retry).
+create or replace function private.handle_whop_event(event_type text, payload jsonb)
+returns public.whop_event_status
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    data jsonb := payload -> 'data';
+    target public.orders;
+    request_id uuid;
+    seller uuid;
+    new_kyc public.kyc_status;
+    withdrawal_id uuid;
+begin
+    -- Webhooks pinned to a dated API version carry another shape (money objects,
+    -- account_id); we create ours unpinned, so such a delivery is a setup mistake.
+    -- (An unpinned webhook may still send "api_version_date": null.)
+    if pg_catalog.jsonb_typeof(payload -> 'api_version_date') = 'string'
+        or coalesce(payload ->> 'account_id', '') <> '' then
+        raise exception using
+            errcode = 'GF002',
+            message = 'dated webhook payload shape is not supported: recreate the webhook without an api version date';
+    end if;
+
+    case
+        when event_type = 'payment.succeeded' then
+            target := private.order_for_payment(data);
+            if target.id is null then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            perform public.record_payment(
+                target.id,
+                data ->> 'id',
+                coalesce(private.whop_cents(data -> 'total'), target.subtotal_cents),
+                coalesce(data ->> 'currency', target.currency)
+            );
+            -- Where the buyer came from, as it travelled through Whop with the payment.
+            update public.orders as o
+            set attribution = o.attribution || coalesce((
+                select pg_catalog.jsonb_object_agg(m.key, m.value)
+                from pg_catalog.jsonb_each(coalesce(data -> 'metadata', '{}'::jsonb)) as m
+                where m.key in ('visitor_id', 'session_id', 'utm_source', 'utm_medium', 'utm_campaign')
+                    and pg_catalog.jsonb_typeof(m.value) = 'string'
+            ), '{}'::jsonb)
+            where o.id = target.id;
+            -- A refund or dispute delivered before this payment waits with backoff; it
+            -- can apply now, so it need not wait out its delay.
+            update public.whop_events as e
+            set next_attempt_at = pg_catalog.now()
+            where e.status = 'waiting' and e.payload -> 'data' -> 'payment' ->> 'id' = data ->> 'id';
+            return 'processed'::public.whop_event_status;
+
+        when event_type = 'payment.failed' then
+            target := private.order_for_payment(data);
+            if target.id is null or target.status <> 'pending_payment' then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            perform public.record_payment_failed(target.id, data ->> 'failure_message');
+            return 'processed'::public.whop_event_status;
+
+        when event_type in ('refund.created', 'refund.updated') then
+            target := private.order_for_payment(data -> 'payment');
+            if data ->> 'status' in ('pending', 'requires_action') then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            -- A refund names its payment and carries the checkout metadata: with neither
+            -- matching, the payment was not one of ours.
+            if target.id is null
+                and private.uuid_or_null(data -> 'payment' -> 'metadata' ->> 'gigflow_order_id') is null then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            if target.id is null or target.paid_at is null then
+                -- The payment's own event has not been processed yet: try again later.
+                return 'waiting'::public.whop_event_status;
+            end if;
+            select r.id into request_id from public.refunds as r
+            where r.order_id = target.id and r.status = 'requested'
+                and (r.whop_refund_id = data ->> 'id'
+                    or (r.whop_refund_id is null and r.amount_cents = private.whop_cents(data -> 'amount')))
+            order by r.whop_refund_id is null, r.created_at
+            limit 1;
+            if data ->> 'status' in ('failed', 'canceled') then
+                if request_id is not null then
+                    perform public.record_refund_failed(request_id, data ->> 'status');
+                end if;
+                return 'processed'::public.whop_event_status;
+            end if;
+            if data ->> 'status' is distinct from 'succeeded' then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            perform public.record_refund(
+                target.id,
+                data ->> 'id',
+                coalesce(private.whop_cents(data -> 'amount'), target.subtotal_cents - target.refunded_cents),
+                request_id
+            );
+            return 'processed'::public.whop_event_status;
+
+        when event_type in ('dispute.created', 'dispute.updated') then
+            target := private.order_for_payment(data -> 'payment');
+            if target.id is null then
+                return 'waiting'::public.whop_event_status;
+            end if;
+            -- Early warnings are not chargebacks; a real one freezes the order once.
+            if data ->> 'status' in ('needs_response', 'under_review')
+                and exists (
+                    select 1 from private.order_transitions as t
+                    where t.from_status = target.status and t.action = 'open_dispute' and t.actor = 'system'
+                ) then
+                perform private.apply_order_action(
+                    target.id, 'open_dispute', 'system',
+                    pg_catalog.jsonb_build_object(
+                        'reason', format('chargeback: %s', coalesce(data ->> 'reason', 'unknown reason')),
+                        'whop_dispute_id', data ->> 'id'
+                    )
+                );
+                return 'processed'::public.whop_event_status;
+            end if;
+            return 'ignored'::public.whop_event_status;
+
+        when event_type in (
+            'verification.succeeded', 'payout_account.status_updated',
+            'identity_profile.approved', 'identity_profile.rejected', 'identity_profile.needs_action'
+        ) then
+            new_kyc := private.kyc_status_from_whop(event_type, data);
+            select s.user_id into seller from public.seller_accounts as s
+            where s.whop_company_id = coalesce(payload ->> 'company_id', data ->> 'company_id');
+            if new_kyc is null or seller is null then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            perform public.set_seller_kyc_status(seller, new_kyc);
+            return 'processed'::public.whop_event_status;
+
+        when event_type in ('withdrawal.created', 'withdrawal.updated') then
+            -- Ours by Whop's id, or the request of that company and amount still waiting
+            -- for the id (the webhook can beat the worker's own record of the answer).
+            select w.id into withdrawal_id from public.withdrawals as w
+            where w.whop_withdrawal_id = data ->> 'id';
+            if withdrawal_id is null then
+                select w.id into withdrawal_id
+                from public.withdrawals as w
+                join public.seller_accounts as s on s.user_id = w.seller_id
+                where w.whop_withdrawal_id is null and w.status = 'requested'
+                    and s.whop_company_id = coalesce(
+                        data -> 'ledger_account' ->> 'company_id', payload ->> 'company_id'
+                    )
+                    and w.amount_cents = private.whop_cents(data -> 'amount')
+                order by w.created_at
+                limit 1;
+            end if;
+            if withdrawal_id is null or private.withdrawal_status_of(data ->> 'status') is null then
+                return 'ignored'::public.whop_event_status;
+            end if;
+            perform public.record_withdrawal(
+                withdrawal_id, data ->> 'id', data ->> 'status', data ->> 'error_message'
+            );
+            return 'processed'::public.whop_event_status;
+
+        else
+            return 'ignored'::public.whop_event_status;
+    end case;
+end;
+$$;
+
+revoke execute on function private.handle_whop_event(text, jsonb) from public, anon, authenticated;
+
+-- Process one stored event in the caller's transaction. Skips an event another worker
+-- holds, and one already settled (so replays and races are harmless). A handler error
+-- is caught in a subtransaction: its effects roll back, the event is marked failed with
+-- the error and retried later with exponential backoff (1 minute doubling, at most 6 h).
+create or replace function public.process_whop_event(event_id bigint)
+returns public.whop_event_status
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    event public.whop_events;
+    outcome public.whop_event_status;
+    failure_state text;
+    failure_message text;
+begin
+    select e.* into event from public.whop_events as e where e.id = event_id for update skip locked;
+    if event.id is null then
+        return null;
+    end if;
+    if event.status in ('processed', 'ignored', 'unsupported') then
+        return event.status;
+    end if;
+
+    begin
+        outcome := private.handle_whop_event(event.event_type, event.payload);
+    exception when others then
+        get stacked diagnostics failure_state = returned_sqlstate, failure_message = message_text;
+        outcome := case when failure_state = 'GF002' then 'unsupported' else 'failed' end::public.whop_event_status;
+    end;
+
+    -- A dispute carries no metadata, so one for a payment that is not ours looks like one
+    -- whose payment event is late; after about a day of retries it is not late.
+    if outcome = 'waiting' and event.attempts + 1 >= 12 then
+        outcome := 'ignored';
+        failure_state := 'P0002';
+        failure_message := 'no matching order after 12 attempts';
+    end if;
+
+    update public.whop_events as e
+    set status = outcome,
+        attempts = e.attempts + 1,
+        last_error = case when failure_state is not null then failure_state || ': ' || failure_message end,
+        processed_at = case when outcome in ('processed', 'ignored', 'unsupported') then pg_catalog.now() end,
+        next_attempt_at = pg_catalog.now()
+            + least(interval '1 minute' * pg_catalog.power(2, least(e.attempts, 9)), interval '6 hours')
+    where e.id = event.id;
+    return outcome;
+end;
+$$;
+
+-- Events due for (another) try, oldest first.
+create or replace function public.due_whop_events(max_events integer default 100)
+returns setof bigint
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+    select e.id from public.whop_events as e
+    where e.status in ('received', 'waiting', 'failed') and e.next_attempt_at <= pg_catalog.now()
+    order by e.next_attempt_at, e.id
+    limit least(greatest(max_events, 1), 1000)
+$$;
+
+-- Operator command: put events back in line now (by id, or every failed one).
+create or replace function public.requeue_whop_events(event_ids bigint[] default null)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    requeued integer;
+begin
+    update public.whop_events as e
+    set status = 'received', next_attempt_at = pg_catalog.now()
+    where (event_ids is null and e.status in ('failed', 'waiting'))
+        or e.id = any(event_ids);
+    get diagnostics requeued = row_count;
+    return requeued;
+end;
+$$;
+
+revoke execute on function public.ingest_whop_event(text, jsonb) from public, anon, authenticated;
+revoke execute on function public.process_whop_event(bigint) from public, anon, authenticated;
+revoke execute on function public.due_whop_events(integer) from public, anon, authenticated;
+revoke execute on function public.requeue_whop_events(bigint[]) from public, anon, authenticated;
+grant execute on function public.ingest_whop_event(text, jsonb) to service_role;
+grant execute on function public.process_whop_event(bigint) to service_role;
+grant execute on function public.due_whop_events(integer) to service_role;
+grant execute on function public.requeue_whop_events(bigint[]) to service_role;
+-- end snapshot: functions/webhooks.sql
