@@ -166,6 +166,15 @@ begin
         dispute_opened_by = case when requested_action = 'open_dispute' then acting_as else o.dispute_opened_by end,
         dispute_reason = case
             when requested_action = 'open_dispute' then details ->> 'reason' else o.dispute_reason
+        end,
+        -- A payment's own facts land in the same row version as its transition: every
+        -- update of an order rewrites all its indexes (status is in their predicates).
+        whop_payment_id = case
+            when requested_action = 'pay' then details ->> 'whop_payment_id' else o.whop_payment_id
+        end,
+        attribution = case
+            when requested_action = 'pay' then o.attribution || coalesce(details -> 'attribution', '{}'::jsonb)
+            else o.attribution
         end
     where o.id = target_order_id
     returning * into after;
@@ -186,7 +195,7 @@ begin
     insert into public.order_events (order_id, actor, actor_id, action, from_status, to_status, details)
     values (
         target_order_id, acting_as, auth.uid(), requested_action::text, before.status, next_status,
-        coalesce(details, '{}'::jsonb)
+        coalesce(details, '{}'::jsonb) - 'attribution'
     );
 
     if acting_as <> 'buyer' then

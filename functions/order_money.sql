@@ -8,7 +8,8 @@ create or replace function public.record_payment(
     target_order_id uuid,
     whop_payment_id text,
     amount_cents integer,
-    currency text
+    currency text,
+    attribution jsonb default '{}'
 )
 returns public.orders
 language plpgsql
@@ -38,10 +39,16 @@ begin
                 target.subtotal_cents, target.currency
             );
     end if;
+    if pg_catalog.jsonb_typeof(coalesce(attribution, '{}'::jsonb)) <> 'object' then
+        raise exception using errcode = '22023', message = 'attribution must be a JSON object';
+    end if;
 
-    update public.orders as o set whop_payment_id = record_payment.whop_payment_id where o.id = target.id;
+    -- The payment id and attribution are written by the transition's own update.
     return private.apply_order_action(
-        target.id, 'pay', 'system', pg_catalog.jsonb_build_object('whop_payment_id', whop_payment_id)
+        target.id, 'pay', 'system',
+        pg_catalog.jsonb_build_object(
+            'whop_payment_id', whop_payment_id, 'attribution', coalesce(attribution, '{}'::jsonb)
+        )
     );
 end;
 $$;
@@ -270,13 +277,14 @@ begin
 end;
 $$;
 
-revoke execute on function public.record_payment(uuid, text, integer, text) from public, anon, authenticated;
+revoke execute on function public.record_payment(uuid, text, integer, text, jsonb)
+from public, anon, authenticated;
 revoke execute on function public.record_payment_failed(uuid, text) from public, anon, authenticated;
 revoke execute on function private.refundable_cents(public.orders) from public, anon, authenticated;
 revoke execute on function public.record_refund(uuid, text, integer, uuid) from public, anon, authenticated;
 revoke execute on function public.record_refund_failed(uuid, text) from public, anon, authenticated;
 revoke execute on function public.resolve_dispute(uuid, text, integer, text) from public, anon, authenticated;
-grant execute on function public.record_payment(uuid, text, integer, text) to service_role;
+grant execute on function public.record_payment(uuid, text, integer, text, jsonb) to service_role;
 grant execute on function public.record_payment_failed(uuid, text) to service_role;
 grant execute on function public.record_refund(uuid, text, integer, uuid) to service_role;
 grant execute on function public.record_refund_failed(uuid, text) to service_role;

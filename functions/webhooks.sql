@@ -36,49 +36,104 @@ $$;
 
 revoke execute on function private.uuid_or_null(text) from public, anon, authenticated;
 
--- Store a verified delivery. Returns the inbox id and whether it was a duplicate (same
--- webhook-id header: Standard Webhooks keeps it across retries).
-create or replace function public.ingest_whop_event(webhook_id text, payload jsonb)
-returns table (event_id bigint, duplicate boolean)
+-- Store verified deliveries, many in one transaction (the worker groups the deliveries
+-- that arrive together, so one commit acknowledges them all). Each element is
+-- {"webhook_id": ..., "payload": {...}}; one row comes back per element, in order, with
+-- the inbox id and whether that webhook-id was already stored (Standard Webhooks keeps
+-- it across retries), earlier in the same batch included. Nothing is stored unless every
+-- element is well formed.
+create or replace function public.ingest_whop_events(deliveries jsonb)
+returns table (webhook_id text, event_id bigint, duplicate boolean)
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+    malformed bigint;
+    fresh text[];
 begin
-    if pg_catalog.char_length(coalesce(webhook_id, '')) not between 1 and 200 then
-        raise exception using errcode = '22023', message = 'webhook_id must be 1 to 200 characters';
+    if pg_catalog.jsonb_typeof(deliveries) is distinct from 'array'
+        or pg_catalog.jsonb_array_length(deliveries) > 1000 then
+        raise exception using errcode = '22023', message = 'deliveries must be an array of at most 1000';
     end if;
-    if pg_catalog.jsonb_typeof(payload) is distinct from 'object'
-        or pg_catalog.jsonb_typeof(payload -> 'type') is distinct from 'string'
-        or pg_catalog.char_length(payload ->> 'type') not between 1 and 100 then
-        raise exception using errcode = '22023', message = 'payload must be a JSON object with a type';
+    select min(d.position) into malformed
+    from pg_catalog.jsonb_array_elements(deliveries) with ordinality as d (delivery, position)
+    where pg_catalog.jsonb_typeof(d.delivery -> 'webhook_id') is distinct from 'string'
+        or pg_catalog.char_length(d.delivery ->> 'webhook_id') not between 1 and 200;
+    if malformed is not null then
+        raise exception using
+            errcode = '22023', message = format('delivery %s: webhook_id must be 1 to 200 characters', malformed);
+    end if;
+    select min(d.position) into malformed
+    from pg_catalog.jsonb_array_elements(deliveries) with ordinality as d (delivery, position)
+    where pg_catalog.jsonb_typeof(d.delivery -> 'payload') is distinct from 'object'
+        or pg_catalog.jsonb_typeof(d.delivery -> 'payload' -> 'type') is distinct from 'string'
+        or pg_catalog.char_length(d.delivery -> 'payload' ->> 'type') not between 1 and 100;
+    if malformed is not null then
+        raise exception using
+            errcode = '22023', message = format('delivery %s: payload must be a JSON object with a type', malformed);
     end if;
 
+    with inserted as (
+        insert into public.whop_events as e (webhook_id, event_type, payload)
+        select distinct on (d.delivery ->> 'webhook_id')
+            d.delivery ->> 'webhook_id', d.delivery -> 'payload' ->> 'type', d.delivery -> 'payload'
+        from pg_catalog.jsonb_array_elements(deliveries) with ordinality as d (delivery, position)
+        order by d.delivery ->> 'webhook_id', d.position
+        on conflict on constraint whop_events_webhook_id_key do nothing
+        returning e.webhook_id
+    )
+    select coalesce(pg_catalog.array_agg(i.webhook_id), '{}') into fresh from inserted as i;
+
+    -- A new statement sees what a concurrent batch committed while ours waited on it.
     return query
-    insert into public.whop_events as e (webhook_id, event_type, payload)
-    values (ingest_whop_event.webhook_id, payload ->> 'type', payload)
-    on conflict on constraint whop_events_webhook_id_key do nothing
-    returning e.id, false;
-    if not found then
-        return query
-        select e.id, true from public.whop_events as e where e.webhook_id = ingest_whop_event.webhook_id;
-    end if;
+    select
+        d.delivery ->> 'webhook_id',
+        e.id,
+        not (
+            e.webhook_id = any(fresh)
+            and d.position = min(d.position) over (partition by d.delivery ->> 'webhook_id')
+        )
+    from pg_catalog.jsonb_array_elements(deliveries) with ordinality as d (delivery, position)
+    join public.whop_events as e on e.webhook_id = d.delivery ->> 'webhook_id'
+    order by d.position;
 end;
 $$;
 
--- The order a payment belongs to: by our metadata, else by the Whop payment id.
+-- One delivery: the batch of one.
+create or replace function public.ingest_whop_event(webhook_id text, payload jsonb)
+returns table (event_id bigint, duplicate boolean)
+language sql
+security definer
+set search_path = ''
+as $$
+    select stored.event_id, stored.duplicate
+    from public.ingest_whop_events(
+        pg_catalog.jsonb_build_array(
+            pg_catalog.jsonb_build_object('webhook_id', webhook_id, 'payload', payload)
+        )
+    ) as stored
+$$;
+
+-- The order a payment belongs to: by our metadata, else by the Whop payment id. Two
+-- lookups rather than one OR, so each is a single primary or unique index probe.
 create or replace function private.order_for_payment(payment jsonb)
 returns public.orders
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-    select o.* from public.orders as o
-    where o.id = private.uuid_or_null(payment -> 'metadata' ->> 'gigflow_order_id')
-        or o.whop_payment_id = payment ->> 'id'
-    order by o.id = private.uuid_or_null(payment -> 'metadata' ->> 'gigflow_order_id') desc
-    limit 1
+declare
+    found_order public.orders;
+begin
+    select o.* into found_order from public.orders as o
+    where o.id = private.uuid_or_null(payment -> 'metadata' ->> 'gigflow_order_id');
+    if found_order.id is null then
+        select o.* into found_order from public.orders as o where o.whop_payment_id = payment ->> 'id';
+    end if;
+    return found_order;
+end;
 $$;
 
 revoke execute on function private.order_for_payment(jsonb) from public, anon, authenticated;
@@ -144,21 +199,20 @@ begin
                 target.id,
                 data ->> 'id',
                 coalesce(private.whop_cents(data -> 'total'), target.subtotal_cents),
-                coalesce(data ->> 'currency', target.currency)
+                coalesce(data ->> 'currency', target.currency),
+                -- Where the buyer came from, as it travelled through Whop with the payment.
+                coalesce((
+                    select pg_catalog.jsonb_object_agg(m.key, m.value)
+                    from pg_catalog.jsonb_each(coalesce(data -> 'metadata', '{}'::jsonb)) as m
+                    where m.key in ('visitor_id', 'session_id', 'utm_source', 'utm_medium', 'utm_campaign')
+                        and pg_catalog.jsonb_typeof(m.value) = 'string'
+                ), '{}'::jsonb)
             );
-            -- Where the buyer came from, as it travelled through Whop with the payment.
-            update public.orders as o
-            set attribution = o.attribution || coalesce((
-                select pg_catalog.jsonb_object_agg(m.key, m.value)
-                from pg_catalog.jsonb_each(coalesce(data -> 'metadata', '{}'::jsonb)) as m
-                where m.key in ('visitor_id', 'session_id', 'utm_source', 'utm_medium', 'utm_campaign')
-                    and pg_catalog.jsonb_typeof(m.value) = 'string'
-            ), '{}'::jsonb)
-            where o.id = target.id;
             -- A refund or dispute delivered before this payment waits with backoff; it
             -- can apply now, so it need not wait out its delay.
             update public.whop_events as e
             set next_attempt_at = pg_catalog.now()
+            -- (whop_events_waiting_payment_idx answers this without reading the backlog.)
             where e.status = 'waiting' and e.payload -> 'data' -> 'payment' ->> 'id' = data ->> 'id';
             return 'processed'::public.whop_event_status;
 
@@ -276,26 +330,21 @@ $$;
 
 revoke execute on function private.handle_whop_event(text, jsonb) from public, anon, authenticated;
 
--- Process one stored event in the caller's transaction. Skips an event another worker
--- holds, and one already settled (so replays and races are harmless). A handler error
--- is caught in a subtransaction: its effects roll back, the event is marked failed with
--- the error and retried later with exponential backoff (1 minute doubling, at most 6 h).
-create or replace function public.process_whop_event(event_id bigint)
+-- Process one event the caller holds locked. Skips one already settled (so replays and
+-- races are harmless). A handler error is caught in a subtransaction: its effects roll
+-- back, the event is marked failed with the error and retried later with exponential
+-- backoff (1 minute doubling, at most 6 h).
+create or replace function private.process_locked_whop_event(event public.whop_events)
 returns public.whop_event_status
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
-    event public.whop_events;
     outcome public.whop_event_status;
     failure_state text;
     failure_message text;
 begin
-    select e.* into event from public.whop_events as e where e.id = event_id for update skip locked;
-    if event.id is null then
-        return null;
-    end if;
     if event.status in ('processed', 'ignored', 'unsupported') then
         return event.status;
     end if;
@@ -325,6 +374,49 @@ begin
     where e.id = event.id;
     return outcome;
 end;
+$$;
+
+revoke execute on function private.process_locked_whop_event(public.whop_events)
+from public, anon, authenticated;
+
+-- Process stored events in one transaction, in the order given, each in its own
+-- subtransaction: one event's failure is recorded on it and leaves the others' effects.
+-- Events another worker holds are skipped (and not returned). At most 50 per call, so
+-- the subtransactions stay within what each backend caches (64) and snapshots of other
+-- sessions stay cheap.
+create or replace function public.process_whop_events(event_ids bigint[])
+returns table (event_id bigint, status public.whop_event_status)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    claimed public.whop_events;
+begin
+    if pg_catalog.cardinality(event_ids) > 50 then
+        raise exception using errcode = '22023', message = 'at most 50 events per call';
+    end if;
+    for claimed in
+        select e.* from public.whop_events as e
+        join pg_catalog.unnest(event_ids) with ordinality as wanted (id, position) on wanted.id = e.id
+        order by wanted.position
+        for update of e skip locked
+    loop
+        event_id := claimed.id;
+        status := private.process_locked_whop_event(claimed);
+        return next;
+    end loop;
+end;
+$$;
+
+-- One event: null when another worker holds it.
+create or replace function public.process_whop_event(event_id bigint)
+returns public.whop_event_status
+language sql
+security definer
+set search_path = ''
+as $$
+    select processed.status from public.process_whop_events(array[event_id]) as processed
 $$;
 
 -- Events due for (another) try, oldest first.
@@ -360,11 +452,15 @@ begin
 end;
 $$;
 
+revoke execute on function public.ingest_whop_events(jsonb) from public, anon, authenticated;
 revoke execute on function public.ingest_whop_event(text, jsonb) from public, anon, authenticated;
+revoke execute on function public.process_whop_events(bigint[]) from public, anon, authenticated;
 revoke execute on function public.process_whop_event(bigint) from public, anon, authenticated;
 revoke execute on function public.due_whop_events(integer) from public, anon, authenticated;
 revoke execute on function public.requeue_whop_events(bigint[]) from public, anon, authenticated;
+grant execute on function public.ingest_whop_events(jsonb) to service_role;
 grant execute on function public.ingest_whop_event(text, jsonb) to service_role;
+grant execute on function public.process_whop_events(bigint[]) to service_role;
 grant execute on function public.process_whop_event(bigint) to service_role;
 grant execute on function public.due_whop_events(integer) to service_role;
 grant execute on function public.requeue_whop_events(bigint[]) to service_role;
