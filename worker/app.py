@@ -5,24 +5,53 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from worker import errors, logs
 from worker.deps import Services
+from worker.intake import WebhookIntake
 from worker.routes import admin, checkout, operations, payouts, sellers, webhooks, whop_accounts
 
 log = logging.getLogger("gigflow.api")
+
+
+class RequestIds:
+    """Tags every request with an id (the caller's x-request-id, else a new one) for the
+    logs and the response. Plain ASGI: a BaseHTTPMiddleware costs a task per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        current = Headers(scope=scope).get("x-request-id") or uuid.uuid4().hex
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["x-request-id"] = current
+            await send(message)
+
+        token = logs.request_id.set(current)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            logs.request_id.reset(token)
 
 
 def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await intake.settle()
         services.close()
 
     app = FastAPI(
@@ -33,19 +62,10 @@ def create_app(services: Services) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
+    intake = WebhookIntake(services.db)
+    app.state.webhook_intake = intake
 
-    @app.middleware("http")
-    async def request_ids(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        current = request.headers.get("x-request-id") or uuid.uuid4().hex
-        token = logs.request_id.set(current)
-        try:
-            response = await call_next(request)
-        finally:
-            logs.request_id.reset(token)
-        response.headers["x-request-id"] = current
-        return response
+    app.add_middleware(RequestIds)
 
     @app.exception_handler(errors.GigflowError)
     async def gigflow_error(_: Request, error: errors.GigflowError) -> JSONResponse:

@@ -121,7 +121,8 @@ class PostgresDatabase:
 
     def _signature(self, conn: psycopg.Connection[Any], function: str) -> _Signature:
         if function not in self._signatures:
-            rows = conn.execute(SIGNATURE_QUERY, (function,)).fetchall()
+            with conn.transaction():
+                rows = conn.execute(SIGNATURE_QUERY, (function,)).fetchall()
             if len(rows) != 1:
                 raise errors.NotFound(
                     f"function public.{function} does not exist (or is overloaded)"
@@ -134,23 +135,25 @@ class PostgresDatabase:
     ) -> Result:
         arguments = dict(args or {})
         try:
-            with self._pool.connection() as conn, conn.transaction():
+            with self._pool.connection() as conn:
                 signature = self._signature(conn, _checked_name(function))
                 unknown = set(arguments) - set(signature.parameters)
                 if unknown:
                     raise errors.InvalidInput(
                         f"public.{function} has no parameter {', '.join(sorted(unknown))}"
                     )
-                # Role and claims in one round trip, as PostgREST sets them.
-                conn.execute(
-                    "select set_config('role', %s, true),"
-                    " set_config('request.jwt.claims', %s, true)",
-                    (identity.role, json.dumps(dict(identity.claims), default=str)),
-                )
-                row = conn.execute(
-                    _call_query(function, signature, arguments),
-                    {"arguments": json.dumps(arguments, default=str)},
-                ).fetchone()
+                # One transaction, pipelined as PostgREST sends it: begin, role and
+                # claims, the call; a single wait for the answer, another for the commit.
+                with conn.pipeline(), conn.transaction():
+                    conn.execute(
+                        "select set_config('role', %s, true),"
+                        " set_config('request.jwt.claims', %s, true)",
+                        (identity.role, json.dumps(dict(identity.claims), default=str)),
+                    )
+                    row = conn.execute(
+                        _call_query(function, signature, arguments),
+                        {"arguments": json.dumps(arguments, default=str)},
+                    ).fetchone()
                 result = row["result"] if row else None
                 if isinstance(result, dict) and all(v is None for v in result.values()):
                     return None

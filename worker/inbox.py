@@ -1,32 +1,44 @@
 """Processing the Whop webhook inbox. The SQL decides everything (what an event means,
 retries and backoff, skipping events another worker holds); this loop only asks for
-due events and has each processed in its own transaction."""
+due events and has them processed in batches, each event in its own subtransaction."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections import Counter
+from collections.abc import Sequence
 
 from worker import errors
 from worker.db import Database
 
 log = logging.getLogger("gigflow.inbox")
 
+# The SQL function's own cap (process_whop_events): one subtransaction per event.
+MAX_PROCESS_BATCH = 50
 
-def process_event(db: Database, event_id: int) -> str | None:
-    """Process one stored event; its new status (None when another worker holds it)."""
-    status: str | None = db.rpc("process_whop_event", {"event_id": event_id})
-    log.info("whop event processed", extra={"event_id": event_id, "status": status})
-    return status
+
+def process_events(db: Database, event_ids: Sequence[int]) -> Counter[str]:
+    """Process stored events (those another worker holds are skipped); counts by the
+    status each ends in."""
+    outcomes: Counter[str] = Counter()
+    for start in range(0, len(event_ids), MAX_PROCESS_BATCH):
+        batch = list(event_ids[start : start + MAX_PROCESS_BATCH])
+        rows = db.rpc("process_whop_events", {"event_ids": batch})
+        outcomes.update(str(row["status"]) for row in rows)
+        for row in rows:
+            if row["status"] == "failed":
+                log.warning("whop event failed; it will be retried", extra=row)
+    if outcomes:
+        log.info("whop events processed", extra=dict(outcomes))
+    return outcomes
 
 
 def process_due(db: Database, *, limit: int = 100) -> Counter[str]:
     """One pass over the events due now; counts by resulting status."""
-    outcomes: Counter[str] = Counter()
-    for event_id in db.rpc("due_whop_events", {"max_events": limit}):
-        outcomes[process_event(db, int(event_id)) or "skipped"] += 1
-    return outcomes
+    return process_events(
+        db, [int(event_id) for event_id in db.rpc("due_whop_events", {"max_events": limit})]
+    )
 
 
 def run(db: Database, *, poll_seconds: float, stop: threading.Event) -> None:

@@ -49,8 +49,11 @@ class WebhookVerifier:
                 failure = error
         if failure is not None:
             raise InvalidWebhook(f"webhook rejected: {failure}") from failure
-        if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        event_type = payload.get("type") if isinstance(payload, dict) else None
+        if not isinstance(payload, dict) or not isinstance(event_type, str):
             raise InvalidWebhook("webhook rejected: the body is not a Whop event")
+        if not 1 <= len(event_type) <= 100:
+            raise InvalidWebhook("webhook rejected: the event type must be 1 to 100 characters")
         if not 1 <= len(webhook_id) <= 200:
             raise InvalidWebhook("webhook rejected: missing webhook-id")
         return webhook_id, payload

@@ -3,12 +3,15 @@ stored once and processed; anything unverifiable is refused and stores nothing."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import pytest
@@ -16,12 +19,14 @@ from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
 
 from tests.py import factories
-from worker import inbox
+from worker import errors, inbox
 from worker.app import create_app
 from worker.auth import TokenVerifier
-from worker.db import PostgresDatabase
+from worker.db import Database, PostgresDatabase
 from worker.deps import Services
 from worker.files import LocalFileStore
+from worker.intake import StoredEvent, WebhookIntake
+from worker.offline import wait_for
 from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
 
@@ -96,7 +101,10 @@ def test_a_signed_payment_is_stored_and_moves_the_order(client: TestClient, admi
     response = client.post("/webhooks/whop", content=body, headers=headers)
     assert response.status_code == 200
     assert response.json() == {"received": True, "duplicate": False}
-    assert factories.order_status(admin_url, order_id) == "awaiting_requirements"
+    wait_for(
+        lambda: factories.order_status(admin_url, order_id) == "awaiting_requirements",
+        "the payment to be processed after the answer",
+    )
 
 
 def test_a_repeated_delivery_is_acknowledged_as_a_duplicate(
@@ -198,3 +206,55 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ready"}
     assert client.get("/healthz").headers["x-request-id"]
+
+
+class CountingDatabase:
+    """The real database, counting the calls made to each function."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.calls: Counter[str] = Counter()
+
+    def rpc(self, function: str, args: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+        self.calls[function] += 1
+        return self.db.rpc(function, args, **kwargs)
+
+
+def test_deliveries_arriving_together_are_committed_in_one_transaction(
+    services: Services, admin_url: str
+) -> None:
+    market = factories.marketplace(admin_url)
+    orders = [factories.pending_order(admin_url, market) for _ in range(20)]
+    counting = CountingDatabase(services.db)
+    intake = WebhookIntake(counting)
+
+    async def deliver_all() -> list[StoredEvent]:
+        stored = await asyncio.gather(
+            *(intake.store(f"msg_{uuid.uuid4().hex}", payment_succeeded(o)) for o in orders)
+        )
+        await intake.settle()
+        return stored
+
+    stored = asyncio.run(deliver_all())
+    assert len({event.event_id for event in stored}) == 20
+    assert counting.calls["ingest_whop_events"] == 1
+    assert {factories.order_status(admin_url, o) for o in orders} == {"awaiting_requirements"}
+
+
+def test_a_malformed_delivery_in_a_batch_fails_alone(services: Services, admin_url: str) -> None:
+    market = factories.marketplace(admin_url)
+    order_id = factories.pending_order(admin_url, market)
+    intake = WebhookIntake(services.db)
+
+    async def deliver_both() -> list[StoredEvent | BaseException]:
+        return await asyncio.gather(
+            intake.store("msg_malformed", {"type": "", "data": {}}),
+            intake.store("msg_fine", payment_succeeded(order_id)),
+            return_exceptions=True,
+        )
+
+    malformed, fine = asyncio.run(deliver_both())
+    assert isinstance(malformed, errors.InvalidInput)
+    assert isinstance(fine, StoredEvent)
+    assert not fine.duplicate
+    assert stored_events(admin_url) == 1
