@@ -10,12 +10,14 @@ create or replace function private.notify(
     body text
 )
 returns void
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
+begin
     insert into public.notifications (user_id, order_id, kind, body)
-    values (recipient_id, about_order_id, kind, body)
+    values (recipient_id, about_order_id, kind, body);
+end;
 $$;
 
 revoke execute on function private.notify(uuid, uuid, text, text) from public, anon, authenticated;
@@ -67,8 +69,8 @@ $$;
 
 revoke execute on function private.lock_order(uuid) from public, anon, authenticated;
 
-create or replace function private.apply_order_action(
-    target_order_id uuid,
+create or replace function private.apply_locked_order_action(
+    before public.orders,
     requested_action public.order_action,
     acting_as public.order_actor,
     details jsonb default '{}'
@@ -79,15 +81,13 @@ security definer
 set search_path = ''
 as $$
 declare
-    before public.orders;
+    target_order_id uuid := before.id;
     after public.orders;
     edge private.order_transitions;
     next_status public.order_status;
     other_actors text;
     unrefunded integer;
 begin
-    before := private.lock_order(target_order_id);
-
     select t.* into edge
     from private.order_transitions as t
     where t.from_status = before.status and t.action = requested_action and t.actor = acting_as;
@@ -198,24 +198,80 @@ begin
         coalesce(details, '{}'::jsonb) - 'attribution'
     );
 
-    if acting_as <> 'buyer' then
-        perform private.notify(
-            after.buyer_id, target_order_id, requested_action::text,
-            format('%s: %s', after.gig_title, pg_catalog.replace(next_status::text, '_', ' '))
-        );
-    end if;
-    if acting_as <> 'seller' then
-        perform private.notify(
-            after.seller_id, target_order_id, requested_action::text,
-            format('%s: %s', after.gig_title, pg_catalog.replace(next_status::text, '_', ' '))
-        );
-    end if;
+    -- Everyone on the order but the one acting, in one statement.
+    insert into public.notifications (user_id, order_id, kind, body)
+    select
+        party.user_id, target_order_id, requested_action::text,
+        format('%s: %s', after.gig_title, pg_catalog.replace(next_status::text, '_', ' '))
+    from (values (after.buyer_id, 'buyer'::public.order_actor), (after.seller_id, 'seller')) as party (user_id, role)
+    where party.role <> acting_as;
 
     return after;
 end;
 $$;
 
+revoke execute on function private.apply_locked_order_action(
+    public.orders, public.order_action, public.order_actor, jsonb
+)
+from public, anon, authenticated;
+
+create or replace function private.apply_order_action(
+    target_order_id uuid,
+    requested_action public.order_action,
+    acting_as public.order_actor,
+    details jsonb default '{}'
+)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    return private.apply_locked_order_action(
+        private.lock_order(target_order_id), requested_action, acting_as, details
+    );
+end;
+$$;
+
 revoke execute on function private.apply_order_action(uuid, public.order_action, public.order_actor, jsonb)
+from public, anon, authenticated;
+
+-- An action of the signed-in user, as whoever they are on the order: the row is locked
+-- and read once. Strangers get "not found" (and lock nothing).
+create or replace function private.apply_caller_action(
+    target_order_id uuid,
+    requested_action public.order_action,
+    details jsonb default '{}'
+)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    user_id uuid := private.require_user();
+    locked public.orders;
+begin
+    select o.* into locked from public.orders as o
+    where o.id = target_order_id and (o.buyer_id = user_id or o.seller_id = user_id or private.is_admin())
+    for update;
+    if locked.id is null then
+        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
+    end if;
+    return private.apply_locked_order_action(
+        locked,
+        requested_action,
+        case
+            when locked.buyer_id = user_id then 'buyer'
+            when locked.seller_id = user_id then 'seller'
+            else 'admin'
+        end::public.order_actor,
+        details
+    );
+end;
+$$;
+
+revoke execute on function private.apply_caller_action(uuid, public.order_action, jsonb)
 from public, anon, authenticated;
 
 -- Text a participant writes (messages, reasons): trimmed, 1..max characters.
@@ -316,11 +372,13 @@ $$;
 -- Seller: start without waiting for the brief (the due date starts now).
 create or replace function public.start_order(order_id uuid)
 returns public.orders
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-    select private.apply_order_action(order_id, 'start_work', private.order_actor(order_id))
+begin
+    return private.apply_caller_action(order_id, 'start_work');
+end;
 $$;
 
 -- Seller: deliver. `files` are [{"path": …}] of files the seller uploaded to
@@ -353,65 +411,77 @@ $$;
 -- Buyer: ask for changes, within the package's revision allowance.
 create or replace function public.request_revision(order_id uuid, message text)
 returns public.orders
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-    select private.apply_order_action(
-        order_id, 'request_revision', private.order_actor(order_id),
+begin
+    return private.apply_caller_action(
+        order_id, 'request_revision',
         pg_catalog.jsonb_build_object('message', private.require_text(message, 'message', 5000))
-    )
+    );
+end;
 $$;
 
 create or replace function public.accept_delivery(order_id uuid)
 returns public.orders
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-    select private.apply_order_action(order_id, 'accept_delivery', private.order_actor(order_id))
+begin
+    return private.apply_caller_action(order_id, 'accept_delivery');
+end;
 $$;
 
 create or replace function public.request_cancellation(order_id uuid, reason text)
 returns public.orders
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-    select private.apply_order_action(
-        order_id, 'request_cancellation', private.order_actor(order_id),
+begin
+    return private.apply_caller_action(
+        order_id, 'request_cancellation',
         pg_catalog.jsonb_build_object('reason', private.require_text(reason, 'reason', 2000))
-    )
+    );
+end;
 $$;
 
 create or replace function public.accept_cancellation(order_id uuid)
 returns public.orders
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-    select private.apply_order_action(order_id, 'accept_cancellation', private.order_actor(order_id))
+begin
+    return private.apply_caller_action(order_id, 'accept_cancellation');
+end;
 $$;
 
 create or replace function public.decline_cancellation(order_id uuid)
 returns public.orders
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-    select private.apply_order_action(order_id, 'decline_cancellation', private.order_actor(order_id))
+begin
+    return private.apply_caller_action(order_id, 'decline_cancellation');
+end;
 $$;
 
 create or replace function public.open_dispute(order_id uuid, reason text)
 returns public.orders
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-    select private.apply_order_action(
-        order_id, 'open_dispute', private.order_actor(order_id),
+begin
+    return private.apply_caller_action(
+        order_id, 'open_dispute',
         pg_catalog.jsonb_build_object('reason', private.require_text(reason, 'reason', 2000))
-    )
+    );
+end;
 $$;
 
 revoke execute on function public.submit_requirements(uuid, jsonb, jsonb) from public, anon, authenticated;
