@@ -90,3 +90,11 @@ def test_a_deep_keyset_page_starts_inside_the_index(large_catalog_url: str) -> N
 def test_a_category_filter_uses_an_index(large_catalog_url: str) -> None:
     plan = search_plan(large_catalog_url, "category => 'bench-top-3', sort => 'rating'")
     assert "Seq Scan on gigs" not in plan
+
+
+def test_a_common_term_under_a_price_cap_checks_the_cap_inside_the_quality_index(
+    large_catalog_url: str,
+) -> None:
+    plan = search_plan(large_catalog_url, "search_query => 'professional', max_price_cents => 5000")
+    assert "gigs_published_quality_filters_idx" in plan
+    assert "Index Cond: (starting_price_cents <=" in plan
