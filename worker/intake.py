@@ -31,7 +31,7 @@ class StoredEvent:
     duplicate: bool
 
 
-Outcome = StoredEvent | errors.GigflowError
+Outcome = StoredEvent | Exception
 
 
 @dataclass
@@ -54,14 +54,14 @@ class WebhookIntake:
         event processed soon after. Raises the database's error when the batch failed."""
         stored = asyncio.get_running_loop().create_future()
         self._to_store.append(_Delivery(webhook_id, payload, stored))
-        if self._storing is None or self._storing.done():
+        if _idle(self._storing):
             self._storing = asyncio.create_task(self._store_waiting())
         return await stored
 
     async def settle(self) -> None:
         """Wait until everything handed over so far is stored and processed."""
         for task in (self._storing, self._processing):
-            if task is not None:
+            if task is not None and not _idle(task):
                 await asyncio.gather(task, return_exceptions=True)
 
     async def _store_waiting(self) -> None:
@@ -70,7 +70,7 @@ class WebhookIntake:
             del self._to_store[:MAX_STORE_BATCH]
             try:
                 outcomes = await run_in_threadpool(self._store_batch, batch)
-            except errors.GigflowError as error:
+            except Exception as error:  # whatever failed, every waiting delivery gets an answer
                 outcomes = [error] * len(batch)
             fresh = []
             for delivery, outcome in zip(batch, outcomes, strict=True):
@@ -105,13 +105,15 @@ class WebhookIntake:
             "ingest_whop_events",
             {"deliveries": [{"webhook_id": d.webhook_id, "payload": d.payload} for d in batch]},
         )
+        if len(rows) != len(batch):
+            raise errors.Unavailable(f"the inbox answered {len(rows)} of {len(batch)} deliveries")
         return [StoredEvent(int(row["event_id"]), bool(row["duplicate"])) for row in rows]
 
     def _process_soon(self, event_ids: list[int]) -> None:
         if not event_ids:
             return
         self._to_process += event_ids
-        if self._processing is None or self._processing.done():
+        if _idle(self._processing):
             self._processing = asyncio.create_task(self._process_waiting())
 
     async def _process_waiting(self) -> None:
@@ -120,5 +122,11 @@ class WebhookIntake:
             del self._to_process[: inbox.MAX_PROCESS_BATCH]
             try:
                 await run_in_threadpool(inbox.process_events, self._db, batch)
-            except errors.GigflowError:
+            except Exception:  # the events stay in the inbox for the loop whatever failed
                 log.exception("processing after answering failed; the inbox loop will retry")
+
+
+def _idle(task: asyncio.Task[None] | None) -> bool:
+    """No task of ours is running on this event loop (a test client may run each
+    request on a loop of its own)."""
+    return task is None or task.done() or task.get_loop() is not asyncio.get_running_loop()
