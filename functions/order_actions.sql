@@ -69,6 +69,9 @@ $$;
 
 revoke execute on function private.lock_order(uuid) from public, anon, authenticated;
 
+-- The state machine: one action on an order the caller holds locked, if
+-- private.order_transitions has the edge for this actor. Writes the order once, appends
+-- the order event and notifies everyone on the order but the one acting.
 create or replace function private.apply_locked_order_action(
     before public.orders,
     requested_action public.order_action,
@@ -215,6 +218,8 @@ revoke execute on function private.apply_locked_order_action(
 )
 from public, anon, authenticated;
 
+-- An action by the actor the caller names: the system, an admin, or a participant the
+-- caller has already identified.
 create or replace function private.apply_order_action(
     target_order_id uuid,
     requested_action public.order_action,
