@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from tests.py.marketplace_flow import Shop, checkout, open_shop, order_of
-from worker import reconcile
+from worker import reconcile, refunds
 from worker.offline import OfflineStack, wait_for
 
 
@@ -75,6 +75,30 @@ def test_an_expired_checkout_whop_reports_unpaid_is_cancelled(
     report = reconcile_now(stack)
     assert report.cancelled == 1
     assert order_of(stack, created["order_id"])["status"] == "cancelled"
+
+
+def test_a_payment_after_the_checkout_was_cancelled_is_refunded_in_full(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    created = checkout(stack, shop)
+    expire(stack, created["order_id"])
+    assert reconcile_now(stack).cancelled == 1
+    # The buyer had the checkout open in another tab and pays after all.
+    stack.emulator.pay(created["checkout_id"])
+    wait_for(
+        lambda: stack.sql(
+            "select 1 from public.refunds where order_id = %s and status = 'requested'",
+            (created["order_id"],),
+        ),
+        "the late payment to raise a refund",
+    )
+    assert refunds.submit_refunds(stack.services.db, stack.services.whop)["submitted"] == 1
+    refunded = wait_for(
+        lambda: (order := order_of(stack, created["order_id"]))["refunded_cents"] > 0 and order,
+        "Whop's refund to be recorded",
+    )
+    assert refunded["status"] == "cancelled"
+    assert refunded["refunded_cents"] == refunded["subtotal_cents"]
 
 
 def test_an_expired_checkout_that_was_paid_is_moved_on_not_cancelled(
