@@ -258,7 +258,7 @@ def transition_script(conn: psycopg.Connection[Any], clients: int) -> str:
 def bench_transitions(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
     """Both sides driven by pgbench (a C client), so the client is not what is measured,
     in alternating rounds, so that a checkpoint or autovacuum lands on both sides alike."""
-    clients, rounds = 8, 2
+    clients, rounds = 8, 3
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
         conn.execute("drop database if exists pgbench")
         conn.execute("create database pgbench")
@@ -286,7 +286,7 @@ def bench_transitions(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
         "rounds": rounds,
         "rpc_transactions_per_s": round(ours_mean, 1),
         "pgbench_tpcb_tps": round(tpcb_mean, 1),
-        "ratio": round(ours_mean / tpcb_mean, 2),
+        "ratio": round(ours_mean / tpcb_mean, 3),
         "rounds_rpc_transactions_per_s": [round(x, 1) for x in ours],
         "rounds_pgbench_tpcb_tps": [round(x, 1) for x in tpcb],
     }
@@ -466,13 +466,23 @@ def report(results: dict[str, Any]) -> None:
             search["p95_ratio"] <= 1.2,
         ),
         (
-            "order transitions, 8 clients, RPC + RLS",
+            "order transitions, 8 clients, RPC + RLS, mean",
             f"{moves['rpc_transactions_per_s']} tx/s",
             "",
             True,
         ),
-        ("pgbench TPC-B, 8 clients, same cluster", f"{moves['pgbench_tpcb_tps']} tps", "", True),
-        ("transitions / pgbench", f"{moves['ratio']}", "≥ 0.5", moves["ratio"] >= 0.5),
+        (
+            "pgbench TPC-B, 8 clients, same cluster, mean",
+            f"{moves['pgbench_tpcb_tps']} tps",
+            "",
+            True,
+        ),
+        (
+            "transitions / pgbench",
+            f"{moves['ratio']}",
+            "≥ 0.5",
+            moves["rpc_transactions_per_s"] >= 0.5 * moves["pgbench_tpcb_tps"],
+        ),
         (
             "webhooks stored + processed, 1 worker",
             f"{hooks['stored_and_processed_per_s']}/s",
