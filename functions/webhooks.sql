@@ -74,6 +74,8 @@ begin
             errcode = '22023', message = format('delivery %s: payload must be a JSON object with a type', malformed);
     end if;
 
+    -- Inserted in webhook-id order, not arrival order: two batches sharing webhook ids
+    -- then wait on each other's unique-index entries in the same order, never in a cycle.
     with inserted as (
         insert into public.whop_events as e (webhook_id, event_type, payload)
         select distinct on (d.delivery ->> 'webhook_id')
@@ -209,11 +211,17 @@ begin
                 ), '{}'::jsonb)
             );
             -- A refund or dispute delivered before this payment waits with backoff; it
-            -- can apply now, so it need not wait out its delay.
+            -- can apply now, so it need not wait out its delay. One another worker holds
+            -- is being tried right now: skipping it keeps two batches from waiting on
+            -- each other. (whop_events_waiting_payment_idx finds them without reading
+            -- the backlog.)
             update public.whop_events as e
             set next_attempt_at = pg_catalog.now()
-            -- (whop_events_waiting_payment_idx answers this without reading the backlog.)
-            where e.status = 'waiting' and e.payload -> 'data' -> 'payment' ->> 'id' = data ->> 'id';
+            where e.id in (
+                select w.id from public.whop_events as w
+                where w.status = 'waiting' and w.payload -> 'data' -> 'payment' ->> 'id' = data ->> 'id'
+                for update skip locked
+            );
             return 'processed'::public.whop_event_status;
 
         when event_type = 'payment.failed' then
@@ -369,8 +377,12 @@ begin
         attempts = e.attempts + 1,
         last_error = case when failure_state is not null then failure_state || ': ' || failure_message end,
         processed_at = case when outcome in ('processed', 'ignored', 'unsupported') then pg_catalog.now() end,
-        next_attempt_at = pg_catalog.now()
-            + least(interval '1 minute' * pg_catalog.power(2, least(e.attempts, 9)), interval '6 hours')
+        -- Losing a deadlock or a lock race to another batch says nothing about the event:
+        -- it is tried again at once.
+        next_attempt_at = pg_catalog.now() + case
+            when failure_state in ('40P01', '40001', '55P03') then interval '0'
+            else least(interval '1 minute' * pg_catalog.power(2, least(e.attempts, 9)), interval '6 hours')
+        end
     where e.id = event.id;
     return outcome;
 end;

@@ -11,7 +11,9 @@ starts the moment the previous one is done.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,14 +57,14 @@ class WebhookIntake:
         stored = asyncio.get_running_loop().create_future()
         self._to_store.append(_Delivery(webhook_id, payload, stored))
         if _idle(self._storing):
-            self._storing = asyncio.create_task(self._store_waiting())
+            self._storing = _background(self._store_waiting())
         return await stored
 
     async def settle(self) -> None:
-        """Wait until everything handed over so far is stored and processed."""
-        for task in (self._storing, self._processing):
-            if task is not None and not _idle(task):
-                await asyncio.gather(task, return_exceptions=True)
+        """Wait until everything handed over so far is stored and processed (storing
+        may start processing, so both are watched until neither runs)."""
+        while running := [t for t in (self._storing, self._processing) if t and not _idle(t)]:
+            await asyncio.gather(*running, return_exceptions=True)
 
     async def _store_waiting(self) -> None:
         while self._to_store:
@@ -87,11 +89,14 @@ class WebhookIntake:
     def _store_batch(self, batch: list[_Delivery]) -> list[Outcome]:
         try:
             return self._ingest(batch)
-        except errors.InvalidInput as error:
+        except errors.Unavailable:
+            raise
+        except errors.GigflowError as error:
             if len(batch) == 1:
                 return [error]
-            # One malformed delivery must not cost the others their 2xx: store them one
-            # by one, and only the malformed one fails.
+            # One delivery the database refuses (malformed, or JSON that jsonb cannot
+            # hold) must not cost the others their 2xx: store them one by one, and only
+            # the refused one fails.
             return [self._store_alone(delivery) for delivery in batch]
 
     def _store_alone(self, delivery: _Delivery) -> Outcome:
@@ -114,7 +119,7 @@ class WebhookIntake:
             return
         self._to_process += event_ids
         if _idle(self._processing):
-            self._processing = asyncio.create_task(self._process_waiting())
+            self._processing = _background(self._process_waiting())
 
     async def _process_waiting(self) -> None:
         while self._to_process:
@@ -130,3 +135,9 @@ def _idle(task: asyncio.Task[None] | None) -> bool:
     """No task of ours is running on this event loop (a test client may run each
     request on a loop of its own)."""
     return task is None or task.done() or task.get_loop() is not asyncio.get_running_loop()
+
+
+def _background(work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    """A task serving many requests: it runs outside the context (the request id of the
+    logs) of whichever request happened to start it."""
+    return asyncio.create_task(work, context=contextvars.Context())

@@ -258,3 +258,20 @@ def test_a_malformed_delivery_in_a_batch_fails_alone(services: Services, admin_u
     assert isinstance(fine, StoredEvent)
     assert not fine.duplicate
     assert stored_events(admin_url) == 1
+
+
+def test_a_delivery_jsonb_cannot_hold_fails_alone(services: Services, admin_url: str) -> None:
+    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
+    intake = WebhookIntake(services.db)
+
+    async def deliver_both() -> list[StoredEvent | BaseException]:
+        return await asyncio.gather(
+            intake.store("msg_nul", {"type": "payment.succeeded", "data": {"note": "\x00"}}),
+            intake.store("msg_fine", payment_succeeded(order_id)),
+            return_exceptions=True,
+        )
+
+    unstorable, fine = asyncio.run(deliver_both())
+    assert isinstance(unstorable, errors.GigflowError)
+    assert isinstance(fine, StoredEvent)
+    assert stored_events(admin_url) == 1
