@@ -9,7 +9,8 @@ drop function public.record_payment(uuid, text, integer, text);
 
 -- What a waiting refund or dispute waits for: its payment. (It blocks ingest while it
 -- builds; with a large inbox, build it CONCURRENTLY by hand first under this name.)
-create index if not exists whop_events_waiting_payment_idx on public.whop_events ((payload -> 'data' -> 'payment' ->> 'id'))
+create index if not exists whop_events_waiting_payment_idx
+on public.whop_events ((payload -> 'data' -> 'payment' ->> 'id'))
 where status = 'waiting';
 
 -- snapshot: functions/order_actions.sql
