@@ -58,6 +58,15 @@ class Actor:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+# Whop's payout-account status for each of our KYC states.
+PAYOUT_STATUS_OF_KYC = {
+    "verified": "connected",
+    "pending": "pending_verification",
+    "failed": "verification_failed",
+    "unstarted": "not_started",
+}
+
+
 class OfflineStack:
     def __init__(
         self, database_url: str, gotrue_url: str, *, inbox_poll_seconds: float = 0.2
@@ -78,6 +87,7 @@ class OfflineStack:
     def start(self) -> OfflineStack:
         self._emulator_server.start()
         self.emulator.public_url = self._emulator_server.url
+        self._adopt_linked_companies()
         worker_port = free_port()
         worker_url = f"http://127.0.0.1:{worker_port}"
         self.settings = Settings(
@@ -217,6 +227,21 @@ class OfflineStack:
             conn.execute("set local role anon")
             conn.execute("select set_config('request.jwt.claims', '{\"role\": \"anon\"}', true)")
             return conn.execute(f"select * from public.search_gigs({named})", arguments).fetchall()
+
+    def _adopt_linked_companies(self) -> None:
+        """Sellers the database already links to Whop (the seed's) have their companies
+        at the emulator too, so reconciliation can ask Whop about them."""
+        linked = self.sql(
+            "select s.whop_company_id, p.username, s.kyc_status::text as kyc_status"
+            " from public.seller_accounts as s join public.profiles as p on p.id = s.user_id"
+            " where s.whop_company_id is not null"
+        )
+        for seller in linked:
+            self.emulator.adopt_company(
+                seller["whop_company_id"],
+                seller["username"],
+                PAYOUT_STATUS_OF_KYC[seller["kyc_status"]],
+            )
 
     def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         """Read as the service (operators' view; never used to change state)."""

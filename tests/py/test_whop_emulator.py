@@ -400,3 +400,12 @@ def test_oauth_refuses_a_wrong_verifier(emulator: WhopEmulator) -> None:
     )
     with pytest.raises(errors.Forbidden):
         oauth.exchange_code(code=back.params["code"], code_verifier="not-the-verifier")
+
+
+def test_a_company_that_existed_before_the_emulator_answers_like_any_other(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    emulator.adopt_company("biz_seededSeller01", "seeded_seller", "pending_verification")
+    ledger = whop.get_ledger_account("biz_seededSeller01")
+    assert ledger["payout_account_details"]["status"] == "pending_verification"
+    assert not emulator.deliveries

@@ -161,6 +161,21 @@ class WhopEmulator:
         self._emit("payment.failed", payment, checkout["company_id"])
         return payment
 
+    def adopt_company(self, company_id: str, title: str, kyc_status: str) -> None:
+        """A seller's company that existed at Whop before this emulator started (the
+        seed's demo sellers): known, under the platform, with its payout status. No
+        webhook: nothing changed at Whop."""
+        if kyc_status not in KYC_STATUSES:
+            raise WhopApiError(
+                422, "invalid_request_error", f"unknown status {kyc_status}", "status"
+            )
+        with self._lock:
+            self.companies.setdefault(
+                company_id,
+                self._company_object(company_id, title, self.platform_company_id, {}),
+            )
+            self.kyc[company_id] = kyc_status
+
     def set_kyc(self, company_id: str, status: str) -> Obj:
         """The seller's payout account changes status; `connected` means verified."""
         if status not in KYC_STATUSES:
