@@ -298,7 +298,9 @@ begin
         ) then
             new_kyc := private.kyc_status_from_whop(event_type, data);
             select s.user_id into seller from public.seller_accounts as s
-            where s.whop_company_id = coalesce(payload ->> 'company_id', data ->> 'company_id');
+            where s.whop_company_id = coalesce(payload ->> 'company_id', data ->> 'company_id')
+                -- A status the seller already has changes nothing.
+                and s.kyc_status is distinct from new_kyc;
             if new_kyc is null or seller is null then
                 return 'ignored'::public.whop_event_status;
             end if;

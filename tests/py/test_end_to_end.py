@@ -36,8 +36,12 @@ def test_onboarding_twice_keeps_one_whop_company(stack: OfflineStack) -> None:
     seller, company_id = onboarded_seller(stack)
     again = stack.http.post("/sellers/onboard", headers=seller.headers).json()
     assert again["whop_company_id"] == company_id
-    children = [c for c in stack.emulator.companies.values() if c["parent_company_id"]]
-    assert len(children) == 1
+    made_for_the_seller = [
+        c
+        for c in stack.emulator.companies.values()
+        if c["metadata"].get("gigflow_seller_id") == seller.user_id
+    ]
+    assert len(made_for_the_seller) == 1
 
 
 def test_onboarding_after_a_lost_link_reuses_the_company_whop_already_made(

@@ -4,7 +4,7 @@
 -- legacy (v1) examples on docs.whop.com: amounts in decimal dollars as JSON numbers (or
 -- null), our order id in the checkout metadata, the seller as the envelope's company_id.
 begin;
-select plan(67);
+select plan(69);
 
 select tests.create_user('wi_buyer');
 select tests.create_user('wi_seller');
@@ -390,6 +390,24 @@ select is(
     (select kyc_status::text from public.seller_accounts where user_id = tests.get_user_id('wi_kyc_seller')),
     'verified',
     'and verifies that company''s seller'
+);
+select kyc_updated_at as verified_at from public.seller_accounts
+where user_id = tests.get_user_id('wi_kyc_seller') \gset
+select event_id as ev_verified_again
+from ingest_whop_event('msg_wiVerified00000000002',
+    '{"id": "msg_wiVerified00000000002", "api_version": "v1", "timestamp": "2025-01-01T00:00:00.000Z",
+      "type": "verification.succeeded", "company_id": "biz_wiKycSeller1",
+      "data": {"id": "verf_wiVerified01", "status": "verified", "last_error_code": null, "last_error_reason": null}}'
+) \gset
+select is(
+    process_whop_event(:'ev_verified_again')::text,
+    'ignored',
+    'a KYC event repeating the seller''s state is ignored (reconciliation counts only real changes)'
+);
+select is(
+    (select kyc_updated_at from public.seller_accounts where user_id = tests.get_user_id('wi_kyc_seller')),
+    :'verified_at'::timestamptz,
+    'and leaves the seller untouched'
 );
 
 select tests.clear_authentication();
