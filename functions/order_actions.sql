@@ -182,16 +182,22 @@ begin
     where o.id = target_order_id
     returning * into after;
 
-    -- A paid order that ends cancelled owes the buyer what is not yet refunded; the worker
-    -- carries out requested refunds through Whop and records the result.
-    if next_status = 'cancelled' and before.paid_at is not null then
+    -- A paid order that ends cancelled owes the buyer what is not yet refunded (a payment
+    -- that arrives after the order was cancelled unpaid included); the worker carries out
+    -- requested refunds through Whop and records the result.
+    if next_status = 'cancelled' and after.paid_at is not null then
         select after.subtotal_cents - after.refunded_cents - coalesce(pg_catalog.sum(r.amount_cents), 0)
         into unrefunded
         from public.refunds as r
         where r.order_id = target_order_id and r.status = 'requested';
         if unrefunded > 0 then
             insert into public.refunds (order_id, amount_cents, reason, requested_by)
-            values (target_order_id, unrefunded, 'order cancelled', auth.uid());
+            values (
+                target_order_id,
+                unrefunded,
+                case when requested_action = 'pay' then 'paid after the order was cancelled' else 'order cancelled' end,
+                auth.uid()
+            );
         end if;
     end if;
 

@@ -3,7 +3,8 @@
 -- Whop reported; each is idempotent on the Whop id, so a replayed webhook changes nothing.
 
 -- A verified Whop payment: pending_payment -> awaiting_requirements, or, for an order
--- cancelled before it was paid, a refund of the whole payment. The amount must be the
+-- cancelled before it was paid, cancelled -> cancelled with the payment refunded (the
+-- state machine's rule for paid orders that end cancelled). The amount must be the
 -- order's total in its currency, or nothing is recorded.
 create or replace function public.record_payment(
     target_order_id uuid,
@@ -42,28 +43,6 @@ begin
     end if;
     if pg_catalog.jsonb_typeof(coalesce(attribution, '{}'::jsonb)) <> 'object' then
         raise exception using errcode = '22023', message = 'attribution must be a JSON object';
-    end if;
-
-    -- Paid after the order was cancelled unpaid (its checkout expired, or an attempt
-    -- failed first): the order stays cancelled, keeps the payment, and the whole amount
-    -- is asked back at once (the worker sends the refund to Whop and records the answer).
-    if target.status = 'cancelled' and target.paid_at is null then
-        update public.orders as o
-        set whop_payment_id = record_payment.whop_payment_id, paid_at = pg_catalog.now()
-        where o.id = target.id
-        returning o.* into target;
-        insert into public.refunds (order_id, amount_cents, reason)
-        values (target.id, target.subtotal_cents, 'paid after the order was cancelled');
-        insert into public.order_events (order_id, actor, action, from_status, to_status, details)
-        values (
-            target.id, 'system', 'late_payment', 'cancelled', 'cancelled',
-            pg_catalog.jsonb_build_object('whop_payment_id', whop_payment_id)
-        );
-        perform private.notify(
-            target.buyer_id, target.id, 'late_payment',
-            format('%s: your payment arrived after the order was cancelled; it is being refunded', target.gig_title)
-        );
-        return target;
     end if;
 
     -- The payment id and attribution are written by the transition's own update.

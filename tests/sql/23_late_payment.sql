@@ -1,6 +1,6 @@
 -- A payment for an order that was already cancelled unpaid (the buyer paid after the
--- checkout expired): the order stays cancelled, keeps the payment, and the whole amount
--- is refunded at once; the buyer hears why, and a repeat of the payment changes nothing.
+-- checkout expired): cancelled -pay-> cancelled, the order keeps the payment and the whole
+-- amount is refunded at once; the buyer hears of it, a repeat of the payment changes nothing.
 begin;
 select plan(10);
 
@@ -43,15 +43,15 @@ select results_eq(
     'the whole payment is asked back at once'
 );
 select is(
-    (select kind from public.notifications where order_id = :'ord' and user_id = tests.get_user_id('lp_buyer')
-     order by id desc limit 1),
-    'late_payment',
-    'the buyer is told the payment is being refunded'
+    (select body from public.notifications where order_id = :'ord' and user_id = tests.get_user_id('lp_buyer')
+     and kind = 'pay'),
+    'I will wait for your payment: cancelled',
+    'the buyer hears of the payment to the cancelled order'
 );
 select results_eq(
     format('select action, from_status::text, to_status::text from public.order_events where order_id = %L order by id desc limit 1', :'ord'),
-    $$ values ('late_payment', 'cancelled', 'cancelled') $$,
-    'the order history records the late payment'
+    $$ values ('pay', 'cancelled', 'cancelled') $$,
+    'the order history records the payment as a transition of the cancelled order'
 );
 
 select event_id as ev_again
