@@ -43,6 +43,9 @@ $$;
 alter role anon set statement_timeout = '3s';
 alter role authenticated set statement_timeout = '8s';
 alter role supabase_auth_admin set search_path = auth;
+-- As on a hosted project, extensions resolve without a schema for postgres (the Supabase
+-- CLI's `db lint` calls plpgsql_check's functions that way).
+alter role postgres set search_path = "$user", public, extensions;
 
 -- Role memberships (in a DO block only because sqlfluff cannot parse GRANT role TO role).
 do $$

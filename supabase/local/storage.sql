@@ -135,8 +135,11 @@ as $$
 declare
     command record;
 begin
-    if session_user in ('supabase_admin', 'supabase_storage_admin', 'supabase_realtime_admin')
-        and current_user = session_user then
+    -- The platform's own roles may, and so may the stand-in while it sets itself up (on a
+    -- plain PostgreSQL that is postgres, the same role migrations run as).
+    if (session_user in ('supabase_admin', 'supabase_storage_admin', 'supabase_realtime_admin')
+            and current_user = session_user)
+        or current_setting('gigflow.platform_setup', true) = 'on' then
         return;
     end if;
     for command in select * from pg_event_trigger_ddl_commands() loop
