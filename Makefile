@@ -4,10 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Target of db-reset; empty means the persistent local cluster (started when needed).
 DATABASE_URL ?=
-SQL_SOURCES := supabase/migrations supabase/seed.sql supabase/local functions policies
+SQL_SOURCES := supabase/schemas supabase/migrations supabase/seed.sql supabase/local functions policies
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-sql test-py bench bench-quick lint format os-deps venv db-up db-down db-reset db-url snapshots clean
+.PHONY: help demo test test-sql test-py bench bench-quick lint format os-deps node-deps venv db-up db-down db-reset db-url clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -20,25 +20,31 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed ## create .venv with the project and its dev tools
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: node_modules/.installed ## install the pinned Supabase CLI (npm) into node_modules
+
 os-deps: ## install pgTAP and plpgsql_check when missing (apt)
 	@scripts/install-os-deps.sh
 
-demo: venv ## the whole marketplace story, offline: database, Whop emulator, worker
+demo: venv node-deps ## the whole marketplace story, offline: database, Whop emulator, worker
 	$(BIN)/gigflow demo
 
-test: os-deps venv lint ## lint, then every SQL and Python test on a throwaway cluster
+test: os-deps venv node-deps lint ## lint, then every SQL and Python test on a throwaway cluster
 	$(BIN)/pytest
 
-test-sql: os-deps venv ## only the pgTAP files in tests/sql
+test-sql: os-deps venv node-deps ## only the pgTAP files in tests/sql
 	$(BIN)/pytest tests/py/test_pgtap.py
 
-test-py: os-deps venv ## only the Python tests
+test-py: os-deps venv node-deps ## only the Python tests
 	$(BIN)/pytest --deselect tests/py/test_pgtap.py
 
-bench: venv ## benchmarks at scale (1M gigs, 1M orders); results in bench/results/
+bench: venv node-deps ## benchmarks at scale (1M gigs, 1M orders); results in bench/results/
 	$(BIN)/python -m bench.run
 
-bench-quick: venv ## the benchmarks on 100k gigs, in about two minutes
+bench-quick: venv node-deps ## the benchmarks on 100k gigs, in about two minutes
 	$(BIN)/python -m bench.run --quick
 
 lint: venv ## ruff and sqlfluff
@@ -51,10 +57,7 @@ format: venv ## let ruff and sqlfluff fix what they can
 	$(BIN)/ruff check --fix .
 	$(BIN)/sqlfluff fix --processes 2 $(SQL_SOURCES)
 
-snapshots: venv ## copy functions/ and policies/ into the newest migration
-	$(BIN)/python -m worker.snapshots
-
-db-up: venv ## start the persistent local cluster (built on first start); prints its URL
+db-up: venv node-deps ## start the persistent local cluster (built on first start); prints its URL
 	$(BIN)/gigflow db up
 
 db-down: venv ## stop the persistent local cluster
@@ -63,9 +66,9 @@ db-down: venv ## stop the persistent local cluster
 db-url: venv ## print the local cluster's URL
 	@$(BIN)/gigflow db url
 
-db-reset: venv ## rebuild DATABASE_URL (default: local) from migrations + seed
+db-reset: venv node-deps ## rebuild DATABASE_URL (default: local) from migrations + seed
 	$(BIN)/gigflow db reset $(if $(DATABASE_URL),--database-url '$(DATABASE_URL)')
 
 clean: ## stop the local cluster and remove it and the venv
 	-$(BIN)/gigflow db down
-	rm -rf .local $(VENV)
+	rm -rf .local $(VENV) node_modules

@@ -30,6 +30,10 @@ $$;
 revoke execute on function private.gig_publish_requires_verified_seller()
 from public, anon, authenticated;
 
+create trigger gig_publish_requires_verified_seller
+before insert or update on public.gigs
+for each row execute function private.gig_publish_requires_verified_seller();
+
 -- What a buyer sees must have been reviewed: editing the listing of a live (or paused)
 -- gig sends it back to review, unless the same write also moves the status itself
 -- (a moderator acting on it). Also stamps when a gig goes live.
@@ -59,6 +63,12 @@ end;
 $$;
 
 revoke execute on function private.gig_edit_returns_to_review() from public, anon, authenticated;
+
+-- Before-triggers fire in name order: this edit rule decides the status, then the KYC
+-- gate (gig_publish_requires_verified_seller) judges it.
+create trigger gig_edit_returns_to_review
+before insert or update on public.gigs
+for each row execute function private.gig_edit_returns_to_review();
 
 -- Packages and extras are part of the listing (prices!): changing them on a live gig
 -- sends it back to review. Also keeps the starting price and fastest delivery that
@@ -96,6 +106,14 @@ end;
 $$;
 
 revoke execute on function private.gig_offer_changed() from public, anon, authenticated;
+
+create trigger gig_packages_changed
+after insert or update or delete on public.gig_packages
+for each row execute function private.gig_offer_changed();
+
+create trigger gig_extras_changed
+after insert or update or delete on public.gig_extras
+for each row execute function private.gig_offer_changed();
 
 -- One place that moves a gig between moderation states: locks the row so concurrent
 -- moderation cannot interleave, checks the actor and the current state, and names the

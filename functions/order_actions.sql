@@ -536,3 +536,7 @@ end;
 $$;
 
 revoke execute on function private.notify_order_message() from public, anon, authenticated;
+
+create trigger order_messages_notify
+after insert on public.order_messages
+for each row execute function private.notify_order_message();

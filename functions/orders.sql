@@ -15,6 +15,10 @@ $$;
 
 revoke execute on function private.refuse_change() from public, anon, authenticated;
 
+create trigger order_events_are_append_only
+before update or delete on public.order_events
+for each row execute function private.refuse_change();
+
 -- Policy helper: is the signed-in user the buyer or seller of this order (or an admin)?
 -- Definer so that policies on tables hanging off orders stay one line and cheap.
 create or replace function private.can_see_order(target_order_id uuid)

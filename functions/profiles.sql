@@ -45,6 +45,10 @@ $$;
 
 revoke execute on function private.handle_new_user() from public, anon, authenticated;
 
+create trigger on_auth_user_created
+after insert on auth.users
+for each row execute function private.handle_new_user();
+
 -- Becoming a seller is a one-time act with side effects on the profile's role, which the
 -- user cannot write; the new account always starts unverified and without payouts.
 create or replace function public.become_seller(headline text default '')

@@ -1,22 +1,30 @@
-"""Build a GigFlow database the way a Supabase project gets it.
+"""Build a GigFlow database the way a Supabase project gets it, or from the sources.
 
-`reset()` is what `make db-reset` runs: each piece of the local platform stand-in (auth,
-storage, realtime) only when the database lacks its schema, then every migration in
-order (recorded where the Supabase CLI records them), then the seed. A database that
-already has the real platform objects keeps them: only what our migrations created is
-dropped and rebuilt.
+- `reset()` is what `make db-reset`, the demo and the tests run: each piece of the local
+  platform stand-in (auth, storage, realtime) only when the database lacks its schema,
+  then every migration and the seed through the real `supabase db push`. A database that
+  already has the real platform objects keeps them: only what our migrations created is
+  dropped and rebuilt.
+- `build_from_sources()` applies the current definitions (`schema_paths` in
+  supabase/config.toml, in that order) instead: the other side of `make migration`'s diff
+  and of the drift test.
 """
 
 from __future__ import annotations
 
+import posixpath
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
+from worker import supabase_cli
+
 REPO = Path(__file__).resolve().parent.parent
-MIGRATIONS_DIR = REPO / "supabase" / "migrations"
-SEED_FILE = REPO / "supabase" / "seed.sql"
+SUPABASE_DIR = REPO / "supabase"
+MIGRATIONS_DIR = SUPABASE_DIR / "migrations"
+CONFIG_FILE = SUPABASE_DIR / "config.toml"
 PLATFORM_STANDIN = REPO / "supabase" / "local" / "platform.sql"
 STANDIN_MARKER = "gigflow local stand-in for the Supabase auth schema"
 STORAGE_STANDIN_MARKER = "gigflow local stand-in for the Supabase storage schema"
@@ -96,15 +104,6 @@ end
 $$;
 """
 
-RECORD_MIGRATIONS_TABLE = """
-create schema supabase_migrations;
-create table supabase_migrations.schema_migrations (
-    version text primary key,
-    statements text[],
-    name text
-);
-"""
-
 
 class BuildError(RuntimeError):
     """A build step failed; the message names the file."""
@@ -160,37 +159,59 @@ def apply_platform_standin(admin_url: str) -> list[str]:
         for schema, path in STANDINS:
             if not _has_schema(conn, schema):
                 with conn.transaction():
+                    # The stand-in refuses, as hosted projects do, changes to the platform's
+                    # tables, except while it builds them itself.
+                    conn.execute("set local gigflow.platform_setup = 'on'")
                     _execute_file(conn, path)
                 created.append(schema)
     return created
 
 
-def apply_migrations(conn: psycopg.Connection) -> None:
-    conn.execute(RECORD_MIGRATIONS_TABLE)
-    for migration in migrations():
+def schema_sources() -> list[Path]:
+    """The files `schema_paths` in supabase/config.toml names, resolved as the Supabase CLI
+    resolves them: relative to supabase/, each glob in name order, a file listed twice
+    applied once where it first appears, a pattern that matches nothing an error."""
+    patterns = tomllib.loads(CONFIG_FILE.read_text())["db"]["migrations"]["schema_paths"]
+    sources: list[Path] = []
+    for pattern in patterns:
+        relative = posixpath.normpath(posixpath.join("supabase", pattern))
+        matches = sorted(REPO.glob(relative))
+        if not matches:
+            raise BuildError(f"{CONFIG_FILE.relative_to(REPO)}: no file matches {pattern}")
+        sources.extend(match for match in matches if match not in sources)
+    return sources
+
+
+def _drop_previous_build(conn: psycopg.Connection) -> None:
+    with conn.transaction():
+        conn.execute(DROP_PREVIOUS_BUILD)
+        if _is_local_standin(conn, "auth", STANDIN_MARKER):
+            conn.execute("truncate auth.users cascade")
+        if _is_local_standin(conn, "storage", STORAGE_STANDIN_MARKER):
+            # What the Storage API does when it deletes: the protection lets it through.
+            conn.execute("set local storage.allow_delete_query = 'true'")
+            conn.execute("delete from storage.objects")
+            conn.execute("delete from storage.buckets")
+
+
+def build_from_sources(database_url: str, admin_url: str | None = None) -> None:
+    """Rebuild the database at `database_url` from the current sources, in one
+    transaction, as `postgres` (like a migration), without the seed."""
+    apply_platform_standin(admin_url or database_url)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        _drop_previous_build(conn)
         with conn.transaction():
-            _execute_file(conn, migration.path)
-            conn.execute(
-                "insert into supabase_migrations.schema_migrations (version, statements, name)"
-                " values (%s, %s, %s)",
-                (migration.version, [migration.path.read_text()], migration.name),
-            )
+            for source in schema_sources():
+                _execute_file(conn, source)
 
 
 def reset(database_url: str, admin_url: str | None = None, *, seed: bool = True) -> None:
-    """Rebuild the database at `database_url` from the migrations (and the seed)."""
+    """Rebuild the database at `database_url` from the migrations (and the seed), applied
+    by the Supabase CLI's `db push`."""
     apply_platform_standin(admin_url or database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
-        with conn.transaction():
-            conn.execute(DROP_PREVIOUS_BUILD)
-            if _is_local_standin(conn, "auth", STANDIN_MARKER):
-                conn.execute("truncate auth.users cascade")
-            if _is_local_standin(conn, "storage", STORAGE_STANDIN_MARKER):
-                # What the Storage API does when it deletes: the protection lets it through.
-                conn.execute("set local storage.allow_delete_query = 'true'")
-                conn.execute("delete from storage.objects")
-                conn.execute("delete from storage.buckets")
-        apply_migrations(conn)
-        if seed:
-            with conn.transaction():
-                _execute_file(conn, SEED_FILE)
+        _drop_previous_build(conn)
+    try:
+        supabase_cli.db_push(database_url, include_seed=seed)
+    except supabase_cli.SupabaseCliError as error:
+        raise BuildError(str(error)) from error

@@ -50,9 +50,11 @@ def _free_port() -> int:
 
 @dataclass(frozen=True)
 class LocalCluster:
-    """A cluster living in `data_dir`, listening on 127.0.0.1 only."""
+    """A cluster living in `data_dir`, listening on 127.0.0.1 only. Its bootstrap
+    superuser is `supabase_admin` unless told otherwise (`postgres`: a plain PostgreSQL)."""
 
     data_dir: Path
+    superuser: str = SUPERUSER
 
     @property
     def port_file(self) -> Path:
@@ -67,7 +69,7 @@ class LocalCluster:
 
     @property
     def admin_url(self) -> str:
-        return self.url(SUPERUSER)
+        return self.url(self.superuser)
 
     def is_initialized(self) -> bool:
         return (self.data_dir / "PG_VERSION").exists()
@@ -100,7 +102,7 @@ class LocalCluster:
                 "-D",
                 str(self.data_dir),
                 "-U",
-                SUPERUSER,
+                self.superuser,
                 "--auth=trust",
                 "--encoding=UTF8",
                 "--locale=C.UTF-8",

@@ -1,0 +1,29 @@
+-- Seller money after the sale: withdrawals of the available balance through Whop. The
+-- balance and the withdrawal rules are in functions/payouts.sql.
+
+-- Whop's own withdrawal states (whop-api.md); record_withdrawal maps Whop's words here.
+create type public.withdrawal_status as enum (
+    'requested', 'awaiting_payment', 'in_transit', 'completed', 'failed', 'canceled', 'denied'
+);
+
+create table public.withdrawals (
+    id uuid primary key default gen_random_uuid(),
+    seller_id uuid not null references public.seller_accounts (user_id) on delete restrict,
+    amount_cents integer not null check (amount_cents > 0),
+    currency text not null check (currency ~ '^[A-Z]{3}$'),
+    status public.withdrawal_status not null default 'requested',
+    whop_withdrawal_id text unique check (char_length(whop_withdrawal_id) between 1 and 100),
+    failure_reason text check (char_length(failure_reason) <= 500),
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    settled_at timestamptz
+);
+comment on table public.withdrawals is
+'Payouts of a seller''s available balance through Whop; written only by server functions.';
+create index withdrawals_seller_id_idx on public.withdrawals (seller_id, currency);
+create index withdrawals_in_flight_idx on public.withdrawals (created_at)
+where status in ('requested', 'awaiting_payment', 'in_transit');
+alter table public.withdrawals enable row level security;
+revoke all on public.withdrawals from anon, authenticated;
+grant select on public.withdrawals to authenticated;
+grant all on public.withdrawals to service_role;

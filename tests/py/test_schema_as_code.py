@@ -1,0 +1,148 @@
+"""Schema as code: the sources (supabase/schemas, functions/, policies/) say what the
+schema is; the migrations, applied by the real Supabase CLI, must build exactly that."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.py.conftest import drop_database
+from worker import dbbuild, schema_catalog, supabase_cli
+from worker.localpg import LocalCluster
+
+MIGRATED = "schema_from_migrations"
+DECLARED = "schema_from_sources"
+
+
+def build_both(cluster: LocalCluster) -> tuple[str, str]:
+    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
+        for name in (MIGRATED, DECLARED):
+            admin.execute(f'drop database if exists "{name}" with (force)')
+            admin.execute(f'create database "{name}"')
+    dbbuild.reset(
+        cluster.url("postgres", MIGRATED), cluster.url("supabase_admin", MIGRATED), seed=False
+    )
+    dbbuild.build_from_sources(
+        cluster.url("postgres", DECLARED), cluster.url("supabase_admin", DECLARED)
+    )
+    return cluster.url("postgres", MIGRATED), cluster.url("postgres", DECLARED)
+
+
+@pytest.fixture(scope="module")
+def both_builds(cluster: LocalCluster) -> Iterator[tuple[str, str]]:
+    """One database built with `supabase db push`, one from the sources (no seed)."""
+    try:
+        yield build_both(cluster)
+    finally:
+        drop_database(cluster, MIGRATED)
+        drop_database(cluster, DECLARED)
+
+
+def differences(first_url: str, second_url: str) -> str:
+    with psycopg.connect(first_url) as first, psycopg.connect(second_url) as second:
+        found = schema_catalog.compare(
+            schema_catalog.objects(first), schema_catalog.objects(second)
+        ) + schema_catalog.compare(schema_catalog.data(first), schema_catalog.data(second))
+    return "\n".join(difference.describe("migrations", "sources") for difference in found)
+
+
+def test_migrations_build_exactly_what_the_sources_define(
+    both_builds: tuple[str, str],
+) -> None:
+    migrated, declared = both_builds
+    found = differences(migrated, declared)
+    assert found == "", (
+        "the migrations and the sources disagree (run `make migration NAME=…`):\n" + found
+    )
+
+
+def test_a_second_push_finds_nothing_to_do(both_builds: tuple[str, str]) -> None:
+    migrated, _ = both_builds
+    output = supabase_cli.db_push(migrated)
+    assert "Remote database is up to date." in output
+
+
+def test_the_cli_recorded_every_migration_it_applied(both_builds: tuple[str, str]) -> None:
+    migrated, _ = both_builds
+    with psycopg.connect(migrated) as conn:
+        applied = [
+            row[0]
+            for row in conn.execute(
+                "select version from supabase_migrations.schema_migrations order by version"
+            )
+        ]
+    assert applied == [migration.version for migration in dbbuild.migrations()]
+
+
+@pytest.mark.parametrize(
+    ("change", "section"),
+    [
+        ("revoke select on public.gigs from anon", "relations"),
+        ("grant update (status) on public.gigs to authenticated", "columns"),
+        (
+            "create or replace function private.tags_text(tags text[]) returns text"
+            " language sql immutable set search_path = '' as $$ select '' $$",
+            "functions",
+        ),
+        ('drop policy "anyone reads avatars" on storage.objects', "policies"),
+        ("alter publication supabase_realtime drop table public.notifications", "publication"),
+        ("drop trigger order_messages_notify on public.order_messages", "triggers"),
+        ("alter table public.orders drop constraint buyer_is_not_the_seller", "constraints"),
+        ("drop index public.orders_due_idx", "indexes"),
+        ("alter type public.gig_status add value 'archived'", "types"),
+        (
+            "update private.order_transitions set to_status = 'completed'"
+            " where action = 'request_revision'",
+            "private.order_transitions",
+        ),
+    ],
+)
+def test_the_drift_check_notices_a_change_of_any_kind(
+    cluster: LocalCluster, both_builds: tuple[str, str], change: str, section: str
+) -> None:
+    _, declared = both_builds
+    copy = f"drifted_{section.replace('.', '_')}"
+    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{copy}" with (force)')
+        admin.execute(f'create database "{copy}" template "{DECLARED}"')
+    try:
+        drifted = cluster.url("postgres", copy)
+        with psycopg.connect(drifted, autocommit=True) as conn:
+            conn.execute(change)
+        assert f"{section}:" in differences(declared, drifted)
+    finally:
+        drop_database(cluster, copy)
+
+
+@pytest.fixture
+def plain_postgres() -> Iterator[LocalCluster]:
+    """A stock PostgreSQL 15 whose only superuser is postgres (no Supabase roles)."""
+    scratch = Path(tempfile.mkdtemp(prefix="gigflow-plain-pg-"))
+    plain = LocalCluster(scratch / "data", superuser="postgres")
+    plain.start()
+    try:
+        yield plain
+    finally:
+        plain.destroy()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_reset_builds_a_plain_postgres_whose_superuser_is_postgres(
+    plain_postgres: LocalCluster,
+) -> None:
+    url = plain_postgres.url("postgres")
+    dbbuild.reset(url)
+    with psycopg.connect(url) as conn:
+        published = conn.execute(
+            "select count(*) from public.gigs where status = 'published'"
+        ).fetchone()[0]
+        refused = conn.execute(
+            "select has_table_privilege('anon', 'public.orders', 'select')"
+        ).fetchone()[0]
+    assert published > 0
+    assert refused is False
