@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 # Target of db-reset; empty means the persistent local cluster (started when needed).
 DATABASE_URL ?=
 SQL_SOURCES := supabase/schemas supabase/migrations supabase/seed.sql supabase/local functions policies
+# Migrations squawk checks for lock and rerun hazards: every one after the baseline.
+SQUAWKED_MIGRATIONS := $(filter-out %_baseline.sql,$(wildcard supabase/migrations/*.sql))
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-sql test-py bench bench-quick lint format os-deps node-deps venv db-up db-down db-reset db-url clean
+.PHONY: help demo test test-sql test-py bench bench-quick lint format os-deps node-deps venv db-up db-down db-reset db-url migration migrations-lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -47,15 +49,23 @@ bench: venv node-deps ## benchmarks at scale (1M gigs, 1M orders); results in be
 bench-quick: venv node-deps ## the benchmarks on 100k gigs, in about two minutes
 	$(BIN)/python -m bench.run --quick
 
-lint: venv ## ruff and sqlfluff
+lint: venv ## ruff, sqlfluff, and squawk on every migration after the baseline
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint --processes 2 $(SQL_SOURCES)
+	$(if $(SQUAWKED_MIGRATIONS),$(BIN)/squawk --config .squawk.toml $(SQUAWKED_MIGRATIONS))
 
 format: venv ## let ruff and sqlfluff fix what they can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/sqlfluff fix --processes 2 $(SQL_SOURCES)
+
+migration: venv node-deps ## NAME=what_changed: write the sources' changes as a new migration
+	@test -n "$(NAME)" || { echo "usage: make migration NAME=what_changed" >&2; exit 2; }
+	$(BIN)/gigflow db migration $(NAME)
+
+migrations-lock: venv ## record new migrations' checksums (after review, before they land)
+	$(BIN)/gigflow db lock-migrations
 
 db-up: venv node-deps ## start the persistent local cluster (built on first start); prints its URL
 	$(BIN)/gigflow db up

@@ -243,6 +243,9 @@ begin
         end;
     end if;
 
+    -- The result columns come from dynamic SQL, which plpgsql_check cannot follow: it
+    -- would report every OUT column as maybe unassigned.
+    -- @plpgsql_check_options: extra_warnings = off
     return query execute format(
         'select g.id, g.title, g.seller_id, p.username, p.display_name, c.slug, g.tags,'
         ' g.currency, g.starting_price_cents, g.fastest_delivery_days, g.rating_avg,'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -18,6 +19,7 @@ from worker import (
     logs,
     reconcile,
     runtime,
+    schema_changes,
     secretbox,
     stored_secrets,
     webhook_setup,
@@ -235,6 +237,31 @@ def db_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def db_migration(args: argparse.Namespace) -> int:
+    if not re.fullmatch(schema_changes.MIGRATION_NAME, args.name):
+        print("NAME: lowercase words joined by _ (e.g. add_gig_slugs)", file=sys.stderr)
+        return 2
+    written = schema_changes.new_migration(args.name)
+    if written is None:
+        print("the sources and the migrations agree: nothing to migrate")
+        return 0
+    print(f"wrote {written.relative_to(dbbuild.REPO)}: review it, then `make migrations-lock`")
+    return 0
+
+
+def db_lock_migrations(_: argparse.Namespace) -> int:
+    try:
+        added = schema_changes.lock_new_migrations()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for name in added:
+        print(f"recorded {name}")
+    if not added:
+        print("every migration is already recorded")
+    return 0
+
+
 def _redact(url: str) -> str:
     """Hide a password in a connection URL before printing it."""
     if "@" not in url or "://" not in url:
@@ -334,6 +361,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.add_argument("--no-seed", action="store_true", help="skip supabase/seed.sql")
     reset.set_defaults(handler=db_reset)
+    migration = db.add_parser(
+        "migration", help="write what the sources changed as a new migration, for review"
+    )
+    migration.add_argument("name", help="what the change does, as lowercase_words")
+    migration.set_defaults(handler=db_migration)
+    db.add_parser(
+        "lock-migrations", help="record the checksums of new migrations in the manifest"
+    ).set_defaults(handler=db_lock_migrations)
     return parser
 
 

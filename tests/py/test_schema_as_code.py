@@ -1,5 +1,6 @@
 """Schema as code: the sources (supabase/schemas, functions/, policies/) say what the
-schema is; the migrations, applied by the real Supabase CLI, must build exactly that."""
+schema is; the migrations, applied by the real Supabase CLI, must build exactly that;
+landed migrations never change; the CLI's lint finds nothing."""
 
 from __future__ import annotations
 
@@ -12,32 +13,18 @@ import psycopg
 import pytest
 
 from tests.py.conftest import drop_database
-from worker import dbbuild, schema_catalog, supabase_cli
+from worker import dbbuild, schema_catalog, schema_changes, supabase_cli
 from worker.localpg import LocalCluster
 
 MIGRATED = "schema_from_migrations"
 DECLARED = "schema_from_sources"
 
 
-def build_both(cluster: LocalCluster) -> tuple[str, str]:
-    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
-        for name in (MIGRATED, DECLARED):
-            admin.execute(f'drop database if exists "{name}" with (force)')
-            admin.execute(f'create database "{name}"')
-    dbbuild.reset(
-        cluster.url("postgres", MIGRATED), cluster.url("supabase_admin", MIGRATED), seed=False
-    )
-    dbbuild.build_from_sources(
-        cluster.url("postgres", DECLARED), cluster.url("supabase_admin", DECLARED)
-    )
-    return cluster.url("postgres", MIGRATED), cluster.url("postgres", DECLARED)
-
-
 @pytest.fixture(scope="module")
 def both_builds(cluster: LocalCluster) -> Iterator[tuple[str, str]]:
     """One database built with `supabase db push`, one from the sources (no seed)."""
     try:
-        yield build_both(cluster)
+        yield schema_changes.build_both(cluster, MIGRATED, DECLARED)
     finally:
         drop_database(cluster, MIGRATED)
         drop_database(cluster, DECLARED)
@@ -59,6 +46,11 @@ def test_migrations_build_exactly_what_the_sources_define(
     assert found == "", (
         "the migrations and the sources disagree (run `make migration NAME=…`):\n" + found
     )
+
+
+def test_the_supabase_cli_diff_finds_nothing_to_migrate(both_builds: tuple[str, str]) -> None:
+    change = schema_changes.pending_change(*both_builds)
+    assert change.is_empty(), f"pending change:\n{change.ddl}\n{change.data_differences}"
 
 
 def test_a_second_push_finds_nothing_to_do(both_builds: tuple[str, str]) -> None:
@@ -117,6 +109,61 @@ def test_the_drift_check_notices_a_change_of_any_kind(
         assert f"{section}:" in differences(declared, drifted)
     finally:
         drop_database(cluster, copy)
+
+
+def test_every_landed_migration_is_unchanged_and_recorded() -> None:
+    problems = schema_changes.check_manifest()
+    instead = "restore them from git and add a new migration instead (`make migration NAME=…`)"
+    assert not problems.changed, f"landed migrations were edited {problems.changed}: {instead}"
+    assert not problems.removed, f"landed migrations were removed {problems.removed}: {instead}"
+    assert not problems.unrecorded, (
+        f"new migrations {problems.unrecorded} are not in supabase/migrations.sha256:"
+        " once reviewed, record them with `make migrations-lock`"
+    )
+
+
+@pytest.fixture
+def migrations_copy() -> Iterator[tuple[Path, Path]]:
+    scratch = Path(tempfile.mkdtemp(prefix="gigflow-manifest-"))
+    try:
+        migrations = scratch / "migrations"
+        shutil.copytree(dbbuild.MIGRATIONS_DIR, migrations)
+        manifest = scratch / "migrations.sha256"
+        shutil.copy(schema_changes.MANIFEST, manifest)
+        yield migrations, manifest
+    finally:
+        shutil.rmtree(scratch)
+
+
+def test_an_edited_landed_migration_is_caught(migrations_copy: tuple[Path, Path]) -> None:
+    migrations, manifest = migrations_copy
+    baseline = sorted(migrations.glob("*.sql"))[0]
+    baseline.write_text(baseline.read_text() + "\ndrop table public.reviews;\n")
+    assert schema_changes.check_manifest(migrations, manifest).changed == [baseline.name]
+
+
+def test_a_deleted_landed_migration_is_caught(migrations_copy: tuple[Path, Path]) -> None:
+    migrations, manifest = migrations_copy
+    baseline = sorted(migrations.glob("*.sql"))[0]
+    baseline.unlink()
+    assert schema_changes.check_manifest(migrations, manifest).removed == [baseline.name]
+
+
+def test_supabase_db_lint_finds_no_warning(db_url: str) -> None:
+    result = supabase_cli.run(
+        "db",
+        "lint",
+        "--db-url",
+        supabase_cli.cli_url(db_url),
+        "--schema",
+        "public,private",
+        "--level",
+        "warning",
+        "--fail-on",
+        "warning",
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.fixture
