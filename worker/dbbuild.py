@@ -156,7 +156,7 @@ def apply_platform_standin(admin_url: str) -> list[str]:
     """Create each piece of the platform stand-in whose schema the database lacks; the
     schemas it created."""
     created = []
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True, prepare_threshold=None) as conn:
         for schema, path in STANDINS:
             if not _has_schema(conn, schema):
                 with conn.transaction():
@@ -180,7 +180,7 @@ def apply_migrations(conn: psycopg.Connection) -> None:
 def reset(database_url: str, admin_url: str | None = None, *, seed: bool = True) -> None:
     """Rebuild the database at `database_url` from the migrations (and the seed)."""
     apply_platform_standin(admin_url or database_url)
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, prepare_threshold=None) as conn:
         with conn.transaction():
             conn.execute(DROP_PREVIOUS_BUILD)
             if _is_local_standin(conn, "auth", STANDIN_MARKER):
