@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -37,12 +37,11 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 
 
 async def _send_all(
-    host: str, port: int, requests: list[bytes], connections: int
+    host: str, requests: Mapping[int, Sequence[bytes]], connections: int
 ) -> tuple[float, list[float]]:
-    pending = iter(requests)
     latencies: list[float] = []
 
-    async def connection() -> None:
+    async def connection(port: int, pending: Iterator[bytes]) -> None:
         reader, writer = await asyncio.open_connection(host, port)
         try:
             for request in pending:
@@ -55,12 +54,19 @@ async def _send_all(
         finally:
             writer.close()
 
+    # Each port's requests are shared by its own connections, so no port waits on another.
+    per_port = max(1, connections // len(requests))
+    senders = []
+    for port, to_send in requests.items():
+        pending = iter(to_send)
+        senders += [connection(port, pending) for _ in range(per_port)]
     started = time.perf_counter()
-    await asyncio.gather(*(connection() for _ in range(connections)))
+    await asyncio.gather(*senders)
     return time.perf_counter() - started, latencies
 
 
-def send_all(host: str, port: int, requests: Iterable[bytes], *, connections: int) -> LoadResult:
-    """Send every request, `connections` at a time; fails on any non-2xx answer."""
-    seconds, latencies = asyncio.run(_send_all(host, port, list(requests), connections))
+def send_all(host: str, requests: Mapping[int, Sequence[bytes]], *, connections: int) -> LoadResult:
+    """Send each port its requests, `connections` at a time in all, split evenly among
+    the ports; fails on any non-2xx answer."""
+    seconds, latencies = asyncio.run(_send_all(host, requests, connections))
     return LoadResult(seconds, latencies)

@@ -4,9 +4,11 @@ Builds a throwaway PostgreSQL 15 cluster from the migrations, loads a seeded syn
 marketplace (bench/catalog_data.sql, bench/marketplace_data.sql), then measures:
 - search_gigs as anon under RLS and as a role that bypasses RLS (p50/p95/p99, ratio);
 - order transitions by 8 concurrent clients through the RPCs under RLS, next to pgbench
-  TPC-B on the same cluster;
-- signed webhooks through the real HTTP endpoint of one `gigflow serve` process:
-  stored-and-processed per second and p99 time to 2xx;
+  TPC-B on the same cluster, and the same transitions through PgBouncer in transaction
+  mode (as Supabase's pooler);
+- signed webhooks through the real HTTP endpoint of one and of two `gigflow serve`
+  processes, each connected directly and through the pooler: stored-and-processed per
+  second and p99 time to 2xx;
 - a heavy buyer's own orders and notifications under RLS (p95).
 Prints the environment and a table, and writes JSON under bench/results/.
 `--quick` uses 100k gigs and finishes in about two minutes.
@@ -18,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,7 +41,8 @@ from standardwebhooks import Webhook
 
 from bench import http_load
 from worker import dbbuild
-from worker.localpg import PG_BIN, LocalCluster
+from worker.localpg import PG_BIN, SUPERUSER, LocalCluster
+from worker.localpooler import LocalPooler
 from worker.serving import free_port
 
 BENCH = Path(__file__).resolve().parent
@@ -255,9 +259,9 @@ def transition_script(conn: psycopg.Connection[Any], clients: int) -> str:
     ) + transaction.format(claims=seller, call=f"decline_cancellation({order_id})")
 
 
-def bench_transitions(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
-    """Both sides driven by pgbench (a C client), so the client is not what is measured,
-    in alternating rounds, so that a checkpoint or autovacuum lands on both sides alike."""
+def bench_transitions(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) -> dict[str, Any]:
+    """Every side driven by pgbench (a C client), so the client is not what is measured,
+    in alternating rounds, so that a checkpoint or autovacuum lands on every side alike."""
     clients, rounds = 8, 3
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
         conn.execute("drop database if exists pgbench")
@@ -267,6 +271,7 @@ def bench_transitions(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
         [str(PG_BIN / "pgbench"), "-i", "-q", "-s", "8", tpcb_url], check=True, capture_output=True
     )
     ours: list[float] = []
+    pooled: list[float] = []
     tpcb: list[float] = []
     with (
         # Autocommit: an idle open transaction would hold back vacuum for the whole run.
@@ -279,8 +284,15 @@ def bench_transitions(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
             ours.append(
                 2 * pgbench(cluster.admin_url, clients, scale.transition_seconds, "-f", script.name)
             )
+            pooled.append(
+                2
+                * pgbench(
+                    pooler.url(SUPERUSER), clients, scale.transition_seconds, "-f", script.name
+                )
+            )
             tpcb.append(pgbench(tpcb_url, clients, scale.transition_seconds))
     ours_mean, tpcb_mean = sum(ours) / rounds, sum(tpcb) / rounds
+    pooled_mean = sum(pooled) / rounds
     return {
         "clients": clients,
         "rounds": rounds,
@@ -289,6 +301,9 @@ def bench_transitions(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
         "ratio": round(ours_mean / tpcb_mean, 3),
         "rounds_rpc_transactions_per_s": [round(x, 1) for x in ours],
         "rounds_pgbench_tpcb_tps": [round(x, 1) for x in tpcb],
+        "pooled_rpc_transactions_per_s": round(pooled_mean, 1),
+        "pooled_over_direct": round(pooled_mean / ours_mean, 3),
+        "rounds_pooled_rpc_transactions_per_s": [round(x, 1) for x in pooled],
     }
 
 
@@ -329,17 +344,11 @@ def signed_payment(signer: Webhook, port: int, order: dict[str, Any]) -> bytes:
     return http_load.build_request(f"127.0.0.1:{port}", "/webhooks/whop", body.encode(), headers)
 
 
-def bench_webhooks(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
-    with psycopg.connect(cluster.admin_url, row_factory=dict_row) as conn:
-        pending = conn.execute(
-            "select id, subtotal_cents from public.orders"
-            " where status = 'pending_payment' limit %s",
-            (scale.webhooks,),
-        ).fetchall()
-    port = free_port()
+def launch_worker(database_url: str) -> tuple[subprocess.Popen[bytes], int]:
+    """A worker process on a free port (not yet listening); with its port."""
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GIGFLOW_")},
-        "GIGFLOW_DATABASE_URL": cluster.url(),
+        "GIGFLOW_DATABASE_URL": database_url,
         "GIGFLOW_JWT_SECRET": "bench-jwt-secret-0123456789-0123456789",
         "GIGFLOW_WHOP_API_KEY": "apik_bench",
         "GIGFLOW_WHOP_API_BASE_URL": "http://127.0.0.1:9/api/v1",
@@ -349,27 +358,50 @@ def bench_webhooks(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
         "GIGFLOW_RECONCILE_INTERVAL_SECONDS": "3600",
         "GIGFLOW_TIMERS_INTERVAL_SECONDS": "3600",
     }
-    worker = subprocess.Popen(
+    port = free_port()
+    process = subprocess.Popen(
         [sys.executable, "-m", "worker.cli", "serve", "--port", str(port)],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
+    return process, port
+
+
+def wait_listening(port: int, timeout_seconds: float = 30) -> None:
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def ingest(cluster: LocalCluster, database_url: str, workers: int, events: int) -> dict[str, Any]:
+    """`events` payments delivered to `workers` processes on `database_url`, round robin."""
+    with psycopg.connect(cluster.admin_url, row_factory=dict_row) as conn:
+        pending = conn.execute(
+            "select id, subtotal_cents from public.orders"
+            " where status = 'pending_payment' limit %s",
+            (events,),
+        ).fetchall()
+    running: list[tuple[subprocess.Popen[bytes], int]] = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        # Launched together, so that they start side by side.
+        running += [launch_worker(database_url) for _ in range(workers)]
+        for _, port in running:
+            wait_listening(port)
         signer = Webhook(WEBHOOK_SECRET.encode())
-        requests = [signed_payment(signer, port, order) for order in pending]
+        ports = [port for _, port in running]
+        requests: dict[int, list[bytes]] = {port: [] for port in ports}
+        for index, order in enumerate(pending):
+            port = ports[index % workers]
+            requests[port].append(signed_payment(signer, port, order))
         started = time.perf_counter()
-        sent = http_load.send_all("127.0.0.1", port, requests, connections=WEBHOOK_CONNECTIONS)
+        sent = http_load.send_all("127.0.0.1", requests, connections=WEBHOOK_CONNECTIONS)
         latencies = sent.latencies
         acknowledged = time.perf_counter() - started
         with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
@@ -385,13 +417,26 @@ def bench_webhooks(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
                 time.sleep(0.02)
         processed = time.perf_counter() - started
     finally:
-        worker.terminate()
-        worker.wait(timeout=20)
+        for process, _ in running:
+            process.terminate()
+        for process, _ in running:
+            process.wait(timeout=20)
     return {
         "events": len(pending),
         "stored_per_s": round(len(pending) / acknowledged, 1),
         "stored_and_processed_per_s": round(len(pending) / processed, 1),
         "time_to_2xx": summary(latencies),
+    }
+
+
+def bench_webhooks(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) -> dict[str, Any]:
+    """One worker connected directly (the figures at the top level, as before), then
+    through the pooler, then two workers each way; each run pays orders still pending."""
+    return {
+        **ingest(cluster, cluster.url(), 1, scale.webhooks),
+        "pooled": ingest(cluster, pooler.url(), 1, scale.webhooks),
+        "two_workers": ingest(cluster, cluster.url(), 2, scale.webhooks),
+        "two_workers_pooled": ingest(cluster, pooler.url(), 2, scale.webhooks),
     }
 
 
@@ -441,6 +486,10 @@ def environment(cluster: LocalCluster, scale: Scale) -> dict[str, Any]:
     }
 
 
+def ingest_figures(run: dict[str, Any]) -> str:
+    return f"{run['stored_and_processed_per_s']}/s, 2xx p99 {run['time_to_2xx']['p99_ms']} ms"
+
+
 def report(results: dict[str, Any]) -> None:
     env, search = results["environment"], results["search"]
     moves, hooks, reads = results["transitions"], results["webhooks"], results["reads"]
@@ -484,12 +533,27 @@ def report(results: dict[str, Any]) -> None:
             moves["rpc_transactions_per_s"] >= 0.5 * moves["pgbench_tpcb_tps"],
         ),
         (
+            "order transitions, 8 clients, via PgBouncer, mean",
+            f"{moves['pooled_rpc_transactions_per_s']} tx/s",
+            "",
+            True,
+        ),
+        ("transitions pooled / direct", f"{moves['pooled_over_direct']}", "", True),
+        (
             "webhooks stored + processed, 1 worker",
             f"{hooks['stored_and_processed_per_s']}/s",
             "≥ 1000/s",
             hooks["stored_and_processed_per_s"] >= 1000,
         ),
         ("webhook time to 2xx p99", f"{hooks['time_to_2xx']['p99_ms']} ms", "", True),
+        *(
+            (f"webhooks stored + processed, {label}", ingest_figures(hooks[key]), "", True)
+            for key, label in (
+                ("pooled", "1 worker, pooled"),
+                ("two_workers", "2 workers"),
+                ("two_workers_pooled", "2 workers, pooled"),
+            )
+        ),
         (
             f"my orders ({reads['orders_of_the_user']} of them) p95",
             f"{reads['my_orders']['p95_ms']} ms",
@@ -509,9 +573,10 @@ def report(results: dict[str, Any]) -> None:
         f" Python {env['python']}"
     )
     width = max(len(row[0]) for row in rows)
+    value_width = max(len(row[1]) for row in rows)
     for label, value, target, met in rows:
         verdict = "" if not target else ("  met" if met else "  MISSED")
-        print(f"  {label:<{width}}  {value:>22}  {target:<10}{verdict}")
+        print(f"  {label:<{width}}  {value:>{value_width}}  {target:<10}{verdict}")
     print("\n  search p95 by query (anon / bypass, ms):")
     for label, numbers in search["queries"].items():
         print(f"    {label:<38} {numbers['anon_p95_ms']:>8} / {numbers['bypass_p95_ms']}")
@@ -524,24 +589,28 @@ def main(argv: list[str] | None = None) -> int:
     scale = QUICK if args.quick else FULL
     data_dir = Path(tempfile.mkdtemp(prefix="gigflow-bench-"))
     cluster = LocalCluster(data_dir / "data")
+    pooler = LocalPooler(cluster, data_dir / "pooler")
     try:
-        step("starting a throwaway PostgreSQL 15 cluster")
+        step("starting a throwaway PostgreSQL 15 cluster, and PgBouncer in front of it")
         cluster.start()
         with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
             conn.execute("alter system set shared_buffers = '1GB'")
         cluster.restart()
+        pooler.start()
         step(f"loading {scale.gigs:,} gigs, {scale.users:,} users, {scale.orders:,} orders")
         results: dict[str, Any] = {"load": load(cluster, scale)}
         results["environment"] = environment(cluster, scale)
         step("search_gigs workload")
         results["search"] = bench_search(cluster, scale)
-        step("order transitions and pgbench")
-        results["transitions"] = bench_transitions(cluster, scale)
-        step("webhook ingest through the HTTP endpoint")
-        results["webhooks"] = bench_webhooks(cluster, scale)
+        step("order transitions, direct and pooled, and pgbench")
+        results["transitions"] = bench_transitions(cluster, pooler, scale)
+        step("webhook ingest through the HTTP endpoint, 1 and 2 workers, direct and pooled")
+        results["webhooks"] = bench_webhooks(cluster, pooler, scale)
         step("participant reads")
         results["reads"] = bench_reads(cluster)
     finally:
+        pooler.stop()
+        shutil.rmtree(pooler.work_dir, ignore_errors=True)
         cluster.destroy()
         if data_dir.exists() and not any(data_dir.iterdir()):
             data_dir.rmdir()

@@ -9,6 +9,11 @@ that user's claims into the transaction (role `authenticated`, `request.jwt.clai
 RLS and `auth.uid()` decide, never Python. Both return what PostgREST (and so
 supabase-js) returns: an object for a composite, a list for a set, a bare value for a
 scalar. Both raise the errors of `worker.errors`, mapped from the SQLSTATE.
+
+Everything a direct call needs lives in its one transaction (settings are `set_config(…,
+true)`, nothing is prepared), so `GIGFLOW_DATABASE_URL` may point at a pooler in
+transaction mode (Supabase's, port 6543), where consecutive transactions of one client
+may run on different server connections.
 """
 
 from __future__ import annotations
@@ -113,7 +118,10 @@ class PostgresDatabase:
             url,
             min_size=1,
             max_size=max_size,
-            kwargs={"row_factory": dict_row},
+            # Never prepare server-side: behind a pooler in transaction mode the next
+            # transaction may land on a server where the statement is missing, or where
+            # another client's holds its name. Measured on the direct path: no cost.
+            kwargs={"row_factory": dict_row, "prepare_threshold": None},
             open=True,
             name="gigflow",
         )

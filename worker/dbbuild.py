@@ -155,7 +155,7 @@ def apply_platform_standin(admin_url: str) -> list[str]:
     """Create each piece of the platform stand-in whose schema the database lacks; the
     schemas it created."""
     created = []
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True, prepare_threshold=None) as conn:
         for schema, path in STANDINS:
             if not _has_schema(conn, schema):
                 with conn.transaction():
@@ -198,7 +198,7 @@ def build_from_sources(database_url: str, admin_url: str | None = None) -> None:
     """Rebuild the database at `database_url` from the current sources, in one
     transaction, as `postgres` (like a migration), without the seed."""
     apply_platform_standin(admin_url or database_url)
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, prepare_threshold=None) as conn:
         _drop_previous_build(conn)
         with conn.transaction():
             for source in schema_sources():
@@ -209,7 +209,7 @@ def reset(database_url: str, admin_url: str | None = None, *, seed: bool = True)
     """Rebuild the database at `database_url` from the migrations (and the seed), applied
     by the Supabase CLI's `db push`."""
     apply_platform_standin(admin_url or database_url)
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, prepare_threshold=None) as conn:
         _drop_previous_build(conn)
     try:
         supabase_cli.db_push(database_url, include_seed=seed)

@@ -57,7 +57,10 @@ class LocalFileStore:
 
     def remove(self, bucket: str, paths: Sequence[str]) -> None:
         try:
-            with psycopg.connect(self._database_url) as conn, conn.transaction():
+            with (
+                psycopg.connect(self._database_url, prepare_threshold=None) as conn,
+                conn.transaction(),
+            ):
                 conn.execute("set local role service_role")
                 conn.execute("set local storage.allow_delete_query = 'true'")
                 conn.execute(

@@ -26,13 +26,27 @@ class LocalClusterError(RuntimeError):
     """The local cluster could not be created, started or stopped."""
 
 
-def _server_os_user() -> str | None:
+def server_os_user() -> str | None:
     """The OS user that must own and run the cluster, or None for the current user."""
     return "postgres" if os.geteuid() == 0 else None
 
 
+def make_server_dir(path: Path) -> None:
+    """Create `path` for a server process to own (the cluster's data, the pooler's files)."""
+    path.mkdir(parents=True, exist_ok=True)
+    run_as = server_os_user()
+    if run_as:
+        account = pwd.getpwnam(run_as)
+        os.chown(path, account.pw_uid, account.pw_gid)
+        # The server user must be able to reach a directory below root's paths.
+        for parent in path.resolve().parents:
+            if parent == Path("/"):
+                break
+            parent.chmod(parent.stat().st_mode | 0o001)
+
+
 def _run(args: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
-    run_as = _server_os_user()
+    run_as = server_os_user()
     command = ["runuser", "-u", run_as, "--", *args] if run_as else args
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if check and result.returncode != 0:
@@ -86,16 +100,7 @@ class LocalCluster:
 
     def initialize(self) -> None:
         """Create the cluster directory (trust auth on loopback: it is a throwaway)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        run_as = _server_os_user()
-        if run_as:
-            account = pwd.getpwnam(run_as)
-            os.chown(self.data_dir, account.pw_uid, account.pw_gid)
-            # The server user must be able to reach a data directory below root's paths.
-            for parent in self.data_dir.resolve().parents:
-                if parent == Path("/"):
-                    break
-                parent.chmod(parent.stat().st_mode | 0o001)
+        make_server_dir(self.data_dir)
         _run(
             [
                 str(PG_BIN / "initdb"),

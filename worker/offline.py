@@ -148,10 +148,14 @@ class OfflineStack:
         """An RPC as the frontend makes it: PostgREST's role and claims for this user."""
         return self.services.db.rpc(function, args or {}, identity=actor.identity)
 
+    def _connect(self) -> psycopg.Connection[dict[str, Any]]:
+        """Like the worker's, it prepares nothing: the URL may be a pooler's."""
+        return psycopg.connect(self.database_url, row_factory=dict_row, prepare_threshold=None)
+
     @contextmanager
     def as_user(self, actor: Actor) -> Iterator[psycopg.Connection[dict[str, Any]]]:
         """A transaction as PostgREST opens one for this user's table reads and writes."""
-        with psycopg.connect(self.database_url, row_factory=dict_row) as conn, conn.transaction():
+        with self._connect() as conn, conn.transaction():
             conn.execute("set local role authenticated")
             conn.execute(
                 "select set_config('request.jwt.claims', %s, true)", (json.dumps(actor.claims),)
@@ -223,7 +227,7 @@ class OfflineStack:
     def search_as_anon(self, arguments: dict[str, Any]) -> list[dict[str, Any]]:
         """search_gigs as a visitor's browser calls it: role anon, no user."""
         named = ", ".join(f"{name} => %({name})s" for name in arguments)
-        with psycopg.connect(self.database_url, row_factory=dict_row) as conn, conn.transaction():
+        with self._connect() as conn, conn.transaction():
             conn.execute("set local role anon")
             conn.execute("select set_config('request.jwt.claims', '{\"role\": \"anon\"}', true)")
             return conn.execute(f"select * from public.search_gigs({named})", arguments).fetchall()
@@ -245,7 +249,7 @@ class OfflineStack:
 
     def sql(self, query: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         """Read as the service (operators' view; never used to change state)."""
-        with psycopg.connect(self.database_url, row_factory=dict_row) as conn:
+        with self._connect() as conn:
             return conn.execute(query, params).fetchall()
 
 

@@ -5,6 +5,7 @@ one. Nothing here is mocked: every test talks to a real server."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -15,9 +16,13 @@ import pytest
 
 from worker import dbbuild
 from worker.localpg import LocalCluster
+from worker.localpooler import LocalPooler
 from worker.offline import OfflineStack
 
 TEMPLATE = "gigflow_template"
+# Server connections per database and role behind the test pooler: fewer than one worker
+# opens under load, so its connections always take turns on them.
+POOLER_POOL_SIZE = 3
 TEST_HELPERS = dbbuild.REPO / "supabase" / "local" / "test_helpers.sql"
 
 # Test databases must not inherit a developer's project settings.
@@ -36,6 +41,17 @@ def cluster() -> Iterator[LocalCluster]:
     finally:
         local.destroy()
         data_dir.rmdir()
+
+
+@pytest.fixture(scope="session")
+def pooler(cluster: LocalCluster) -> Iterator[LocalPooler]:
+    """PgBouncer in transaction mode in front of the cluster, as Supabase's pooler."""
+    work_dir = Path(tempfile.mkdtemp(prefix="gigflow-test-pooler-"))
+    try:
+        with LocalPooler(cluster, work_dir, pool_size=POOLER_POOL_SIZE) as running:
+            yield running
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def create_database(cluster: LocalCluster, name: str, template: str | None = None) -> None:
@@ -78,6 +94,12 @@ def database(cluster: LocalCluster, template_db: str) -> Iterator[str]:
 def db_url(cluster: LocalCluster, database: str) -> str:
     """URL of a fresh clone, connecting as `postgres` (what migrations run as)."""
     return cluster.url("postgres", database)
+
+
+@pytest.fixture
+def pooled_db_url(pooler: LocalPooler, database: str) -> str:
+    """URL of the same fresh clone as `postgres`, through the pooler."""
+    return pooler.url("postgres", database)
 
 
 @pytest.fixture

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import signal
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,40 +18,11 @@ from standardwebhooks import Webhook
 
 from tests.py import factories
 from tests.py.marketplace_flow import checkout, open_shop, wait_for_status
+from tests.py.worker_process import WorkerProcess, payment_event, signed
 from worker import inbox
 from worker.db import PostgresDatabase
 from worker.localpg import LocalCluster
 from worker.offline import OfflineStack, wait_for
-from worker.serving import free_port
-
-SECRET = "ws_reliability_suite_secret"
-
-
-def signed(payload: dict, webhook_id: str) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps(payload)
-    now = datetime.now(UTC)
-    return body.encode(), {
-        "webhook-id": webhook_id,
-        "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(SECRET.encode()).sign(webhook_id, now, body),
-        "content-type": "application/json",
-    }
-
-
-def payment_event(order_id: str, payment_id: str, cents: int) -> dict:
-    return {
-        "type": "payment.succeeded",
-        "api_version": "v1",
-        "data": {
-            "id": payment_id,
-            "status": "paid",
-            "substatus": "succeeded",
-            "total": f"{cents // 100}.{cents % 100:02d}",
-            "currency": "usd",
-            "metadata": {"gigflow_order_id": order_id},
-        },
-    }
-
 
 # Duplicates.
 
@@ -161,46 +128,6 @@ def test_every_arrival_order_of_a_payments_lifecycle_converges(admin_url: str, d
 
 
 # Crashes and restarts.
-
-
-class WorkerProcess:
-    """`gigflow serve` as its own OS process, as production runs it."""
-
-    def __init__(self, database_url: str) -> None:
-        self.url = f"http://127.0.0.1:{free_port()}"
-        self._environment = {
-            **os.environ,
-            "GIGFLOW_DATABASE_URL": database_url,
-            "GIGFLOW_JWT_SECRET": "reliability-suite-jwt-secret-0123456789",
-            "GIGFLOW_WHOP_API_KEY": "apik_reliability_suite",
-            "GIGFLOW_WHOP_API_BASE_URL": "http://127.0.0.1:9/api/v1",
-            "GIGFLOW_WHOP_PLATFORM_COMPANY_ID": "biz_reliability",
-            "GIGFLOW_WHOP_WEBHOOK_SECRET": SECRET,
-            "GIGFLOW_INBOX_POLL_SECONDS": "0.2",
-            "GIGFLOW_RECONCILE_INTERVAL_SECONDS": "3600",
-        }
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        port = self.url.rsplit(":", 1)[1]
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "worker.cli", "serve", "--port", port],
-            env=self._environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self._ready, "the worker to start", 30)
-
-    def _ready(self) -> bool:
-        try:
-            return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    def kill(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.send_signal(signal.SIGKILL)
-            self._process.wait()
 
 
 @pytest.fixture

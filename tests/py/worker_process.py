@@ -1,0 +1,132 @@
+"""`gigflow serve` as its own OS process, as production runs it: configured only through
+its environment, observed only through HTTP, the database and its JSON log."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import httpx
+from standardwebhooks import Webhook
+
+from worker.offline import wait_for
+from worker.serving import free_port
+
+WEBHOOK_SECRET = "ws_worker_process_suite_secret"
+
+
+def signed(payload: dict, webhook_id: str) -> tuple[bytes, dict[str, str]]:
+    """A delivery as Whop sends it, signed with the processes' secret."""
+    body = json.dumps(payload)
+    now = datetime.now(UTC)
+    return body.encode(), {
+        "webhook-id": webhook_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(WEBHOOK_SECRET.encode()).sign(webhook_id, now, body),
+        "content-type": "application/json",
+    }
+
+
+def payment_event(order_id: str, payment_id: str, cents: int) -> dict:
+    return {
+        "type": "payment.succeeded",
+        "api_version": "v1",
+        "data": {
+            "id": payment_id,
+            "status": "paid",
+            "substatus": "succeeded",
+            "total": f"{cents // 100}.{cents % 100:02d}",
+            "currency": "usd",
+            "metadata": {"gigflow_order_id": order_id},
+        },
+    }
+
+
+class WorkerProcess:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        log_file: Path | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.log_file = log_file
+        self._environment = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("GIGFLOW_")},
+            "GIGFLOW_DATABASE_URL": database_url,
+            "GIGFLOW_JWT_SECRET": "worker-process-suite-jwt-secret-0123456789",
+            "GIGFLOW_WHOP_API_KEY": "apik_worker_process_suite",
+            "GIGFLOW_WHOP_API_BASE_URL": "http://127.0.0.1:9/api/v1",
+            "GIGFLOW_WHOP_PLATFORM_COMPANY_ID": "biz_worker_process_suite",
+            "GIGFLOW_WHOP_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "GIGFLOW_INBOX_POLL_SECONDS": "0.2",
+            "GIGFLOW_RECONCILE_INTERVAL_SECONDS": "3600",
+            **(environment or {}),
+        }
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def launch(self) -> None:
+        """Start the process without waiting for it to listen (see `start_all`)."""
+        port = self.url.rsplit(":", 1)[1]
+        log: IO[bytes] | int = (
+            self.log_file.open("ab") if self.log_file is not None else subprocess.DEVNULL
+        )
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "worker.cli", "serve", "--port", port],
+                env=self._environment,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        finally:
+            if not isinstance(log, int):
+                log.close()
+
+    def wait_ready(self) -> None:
+        wait_for(self._ready, "the worker to start", 60)
+
+    def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def _ready(self) -> bool:
+        if self._process is not None and self._process.poll() is not None:
+            raise RuntimeError(f"the worker exited with {self._process.returncode}")
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def kill(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGKILL)
+            self._process.wait()
+
+    def log_entries(self, message: str) -> list[dict]:
+        """The JSON log lines with this message."""
+        if self.log_file is None or not self.log_file.exists():
+            return []
+        entries = []
+        for line in self.log_file.read_text().splitlines():
+            if line.startswith("{"):
+                entry = json.loads(line)
+                if entry.get("message") == message:
+                    entries.append(entry)
+        return entries
+
+
+def start_all(processes: Iterable[WorkerProcess]) -> None:
+    """Launch every process first, so they start (and race) together."""
+    started = list(processes)
+    for process in started:
+        process.launch()
+    for process in started:
+        process.wait_ready()
