@@ -10,13 +10,16 @@ from worker.intake import WebhookIntake
 
 router = APIRouter(tags=["webhooks"])
 
+# Whop calls it server to server: browsers get no CORS approval for it (worker.app).
+WHOP_WEBHOOK_PATH = "/webhooks/whop"
+
 
 class WebhookReceipt(BaseModel):
     received: bool
     duplicate: bool
 
 
-@router.post("/webhooks/whop", response_model=WebhookReceipt)
+@router.post(WHOP_WEBHOOK_PATH, response_model=WebhookReceipt)
 async def whop_webhook(request: Request) -> WebhookReceipt:
     """A Whop delivery. 2xx only once the event is committed to the inbox; a bad
     signature, a stale timestamp or a malformed body is refused with 400 and stores
