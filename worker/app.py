@@ -15,6 +15,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from worker import errors, logs
+from worker.body_limits import JSON_BODY_LIMIT, WEBHOOK_BODY_LIMIT, BodyLimits
 from worker.cors import CrossOrigin
 from worker.deps import Services
 from worker.intake import WebhookIntake
@@ -88,7 +89,12 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
     app.include_router(admin.router)
 
     # Starlette runs the middleware added last outermost: request ids on every answer,
-    # preflights included.
+    # preflights included; CORS headers on a 413 too, so the page can read it.
+    app.add_middleware(
+        BodyLimits,
+        default=JSON_BODY_LIMIT,
+        by_path={webhooks.WHOP_WEBHOOK_PATH: WEBHOOK_BODY_LIMIT},
+    )
     app.add_middleware(
         CrossOrigin,
         origins=cors_origins,

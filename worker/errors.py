@@ -49,6 +49,13 @@ class SellerNotVerified(Conflict):
     code = "seller_not_verified"
 
 
+class PayloadTooLarge(GigflowError):
+    """The body is over the route's limit (refused before it is read whole)."""
+
+    status = 413
+    code = "payload_too_large"
+
+
 class Unavailable(GigflowError):
     """A dependency (database, Whop) is down or timed out; retrying later may work."""
 

@@ -16,6 +16,7 @@ from tests.py.conftest import create_database, drop_database
 from tests.py.serve_process import JWT_SECRET, WEBHOOK_SECRET, ServeProcess
 from worker import localauth, runtime
 from worker.app import create_app
+from worker.body_limits import JSON_BODY_LIMIT
 from worker.cors import ALLOWED_METHODS
 from worker.routes.webhooks import WHOP_WEBHOOK_PATH
 from worker.settings import Settings
@@ -167,3 +168,15 @@ def test_every_browser_route_method_is_allowed_cross_origin(worker_url: str) -> 
         for method in operations
     }
     assert used <= set(ALLOWED_METHODS)
+
+
+def test_an_oversized_body_from_a_listed_origin_is_refused_readably(worker_url: str) -> None:
+    response = httpx.post(
+        f"{worker_url}/checkout",
+        content=b"x" * (JSON_BODY_LIMIT + 1),
+        headers={"Origin": FRONTEND, "Content-Type": "application/json", **bearer()},
+        timeout=10,
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert response.headers["access-control-allow-origin"] == FRONTEND

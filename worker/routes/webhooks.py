@@ -10,7 +10,7 @@ from worker.intake import WebhookIntake
 
 router = APIRouter(tags=["webhooks"])
 
-# Whop calls it server to server: browsers get no CORS approval for it (worker.app).
+# Whop calls it server to server: its own body limit, and no CORS approval for browsers.
 WHOP_WEBHOOK_PATH = "/webhooks/whop"
 
 
