@@ -62,6 +62,8 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
         description="Whop webhooks, checkout and seller onboarding: the parts of GigFlow"
         " that need a secret or an outbound call. Everything else is SQL behind Supabase.",
         lifespan=lifespan,
+        # The body limits stand in front of every route.
+        responses=errors.responses(errors.PayloadTooLarge),
     )
     app.state.services = services
     intake = WebhookIntake(services.db)
