@@ -1,6 +1,6 @@
 """`gigflow serve` as its own OS process, configured through the environment exactly as
 an operator deploys it, for tests that must see what a browser or an attacker sees on
-the wire."""
+the wire; and the same configuration for the app in the test's own process."""
 
 from __future__ import annotations
 
@@ -16,9 +16,23 @@ import httpx
 
 from worker.offline import wait_for
 from worker.serving import free_port
+from worker.settings import Settings
 
 JWT_SECRET = "serve-process-jwt-secret-0123456789abcdef"
 WEBHOOK_SECRET = "ws_serve_process_webhook_secret"
+# Nothing listens there: these tests never need Whop to answer.
+UNREACHABLE_WHOP = "http://127.0.0.1:9/api/v1"
+
+
+def worker_settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        jwt_secret=JWT_SECRET,
+        whop_api_key="apik_serve_process",
+        whop_api_base_url=UNREACHABLE_WHOP,
+        whop_platform_company_id="biz_serve_process",
+        whop_webhook_secret=WEBHOOK_SECRET,
+    )
 
 
 class ServeProcess:
@@ -33,8 +47,7 @@ class ServeProcess:
             "GIGFLOW_DATABASE_URL": database_url,
             "GIGFLOW_JWT_SECRET": JWT_SECRET,
             "GIGFLOW_WHOP_API_KEY": "apik_serve_process",
-            # Nothing listens there: these tests never need Whop to answer.
-            "GIGFLOW_WHOP_API_BASE_URL": "http://127.0.0.1:9/api/v1",
+            "GIGFLOW_WHOP_API_BASE_URL": UNREACHABLE_WHOP,
             "GIGFLOW_WHOP_PLATFORM_COMPANY_ID": "biz_serve_process",
             "GIGFLOW_WHOP_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "GIGFLOW_RECONCILE_INTERVAL_SECONDS": "3600",

@@ -13,13 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.py.conftest import create_database, drop_database
-from tests.py.serve_process import JWT_SECRET, WEBHOOK_SECRET, ServeProcess
+from tests.py.serve_process import JWT_SECRET, ServeProcess, worker_settings
 from worker import localauth, runtime
 from worker.app import create_app
 from worker.body_limits import JSON_BODY_LIMIT
 from worker.cors import ALLOWED_METHODS
 from worker.routes.webhooks import WHOP_WEBHOOK_PATH
-from worker.settings import Settings
 
 FRONTEND = "https://app.example.test"
 DEV_SERVER = "http://localhost:5173"
@@ -136,14 +135,7 @@ def test_a_cross_origin_post_to_the_webhook_gets_no_cors_headers(worker_url: str
 
 @pytest.fixture
 def worker_without_origins(db_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=db_url,
-        jwt_secret=JWT_SECRET,
-        whop_api_key="apik_cors_default",
-        whop_platform_company_id="biz_cors_default",
-        whop_webhook_secret=WEBHOOK_SECRET,
-    )
-    with TestClient(create_app(runtime.build_services(settings))) as client:
+    with TestClient(create_app(runtime.build_services(worker_settings(db_url)))) as client:
         yield client
 
 

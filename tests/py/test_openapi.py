@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.py.serve_process import JWT_SECRET, WEBHOOK_SECRET
+from tests.py.serve_process import worker_settings
 from worker import runtime
 from worker.app import create_app
-from worker.settings import Settings
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 # Answered from the process and the token alone: no database, no Whop.
@@ -25,14 +24,7 @@ Operation = tuple[str, str, dict[str, Any]]
 
 @pytest.fixture
 def worker(db_url: str) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=db_url,
-        jwt_secret=JWT_SECRET,
-        whop_api_key="apik_openapi",
-        whop_platform_company_id="biz_openapi",
-        whop_webhook_secret=WEBHOOK_SECRET,
-    )
-    with TestClient(create_app(runtime.build_services(settings))) as client:
+    with TestClient(create_app(runtime.build_services(worker_settings(db_url)))) as client:
         yield client
 
 
