@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -15,6 +15,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from worker import errors, logs
+from worker.body_limits import JSON_BODY_LIMIT, WEBHOOK_BODY_LIMIT, BodyLimits
+from worker.cors import CrossOrigin
 from worker.deps import Services
 from worker.intake import WebhookIntake
 from worker.routes import admin, checkout, operations, payouts, sellers, webhooks, whop_accounts
@@ -47,7 +49,7 @@ class RequestIds:
             logs.request_id.reset(token)
 
 
-def create_app(services: Services) -> FastAPI:
+def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
@@ -60,12 +62,12 @@ def create_app(services: Services) -> FastAPI:
         description="Whop webhooks, checkout and seller onboarding: the parts of GigFlow"
         " that need a secret or an outbound call. Everything else is SQL behind Supabase.",
         lifespan=lifespan,
+        # The body limits stand in front of every route.
+        responses=errors.responses(errors.PayloadTooLarge),
     )
     app.state.services = services
     intake = WebhookIntake(services.db)
     app.state.webhook_intake = intake
-
-    app.add_middleware(RequestIds)
 
     @app.exception_handler(errors.GigflowError)
     async def gigflow_error(_: Request, error: errors.GigflowError) -> JSONResponse:
@@ -87,4 +89,18 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(payouts.router)
     app.include_router(whop_accounts.router)
     app.include_router(admin.router)
+
+    # Starlette runs the middleware added last outermost: request ids on every answer,
+    # preflights included; CORS headers on a 413 too, so the page can read it.
+    app.add_middleware(
+        BodyLimits,
+        default=JSON_BODY_LIMIT,
+        by_path={webhooks.WHOP_WEBHOOK_PATH: WEBHOOK_BODY_LIMIT},
+    )
+    app.add_middleware(
+        CrossOrigin,
+        origins=cors_origins,
+        server_only_paths={webhooks.WHOP_WEBHOOK_PATH},
+    )
+    app.add_middleware(RequestIds)
     return app

@@ -60,7 +60,12 @@ def serve(args: argparse.Namespace) -> int:
     services = _services_or_exit()
     stop, threads = runtime.start_background(services, settings)
     try:
-        uvicorn.run(create_app(services), host=args.host, port=args.port, log_config=None)
+        uvicorn.run(
+            create_app(services, cors_origins=settings.cors_origins),
+            host=args.host,
+            port=args.port,
+            log_config=None,
+        )
     finally:
         stop.set()
         for thread in threads:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from worker import errors
 from worker.auth import TokenVerifier
@@ -60,10 +61,21 @@ def services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services)]
 
 
+# The OpenAPI security scheme of every user route. Without auto_error, a missing or
+# malformed header reaches the verifier and gets the taxonomy's 401, not FastAPI's own.
+BEARER = HTTPBearer(
+    scheme_name="SupabaseAccessToken",
+    bearerFormat="JWT",
+    description="The signed-in user's Supabase access token (`session.access_token`).",
+    auto_error=False,
+)
+
+
 def current_user(
-    found: ServicesDep, authorization: Annotated[str | None, Header()] = None
+    found: ServicesDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
 ) -> Identity:
-    return found.tokens.identity(authorization)
+    return found.tokens.identity(f"Bearer {bearer.credentials}" if bearer else None)
 
 
 CurrentUser = Annotated[Identity, Depends(current_user)]

@@ -4,8 +4,14 @@ here and nowhere else, whichever transport raised them."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel, Field
+
 
 class GigflowError(Exception):
+    """Something failed that the client cannot fix."""
+
     status = 500
     code = "internal_error"
 
@@ -19,21 +25,29 @@ class GigflowError(Exception):
 
 
 class InvalidInput(GigflowError):
+    """A value is malformed, missing or out of range."""
+
     status = 422
     code = "invalid_input"
 
 
 class NotAuthenticated(GigflowError):
+    """No valid Supabase access token was sent."""
+
     status = 401
     code = "not_authenticated"
 
 
 class Forbidden(GigflowError):
+    """The caller may not do this."""
+
     status = 403
     code = "forbidden"
 
 
 class NotFound(GigflowError):
+    """What the request names does not exist, or is not the caller's."""
+
     status = 404
     code = "not_found"
 
@@ -46,7 +60,16 @@ class Conflict(GigflowError):
 
 
 class SellerNotVerified(Conflict):
+    """The seller has not passed KYC (identity checks) yet."""
+
     code = "seller_not_verified"
+
+
+class PayloadTooLarge(GigflowError):
+    """The body is over the route's limit (refused before it is read whole)."""
+
+    status = 413
+    code = "payload_too_large"
 
 
 class Unavailable(GigflowError):
@@ -61,6 +84,34 @@ class UpstreamError(GigflowError):
 
     status = 502
     code = "whop_error"
+
+
+# What a failed call to Whop becomes (see from_whop), the database being down included.
+WHOP_FAILURES: tuple[type[GigflowError], ...] = (NotFound, Conflict, UpstreamError, Unavailable)
+
+
+class ErrorBody(BaseModel):
+    """Every refusal: a stable code to branch on and a message for people."""
+
+    code: str = Field(examples=["not_found"])
+    message: str = Field(examples=["order 6b1f4c3e-2d7a-4c55-9a7e-3f0d2b1c9e8a not found"])
+
+
+def responses(*failures: type[GigflowError]) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` of a route that can fail in these ways: one per status,
+    naming each code it may carry and what it means."""
+    by_status: dict[int, list[type[GigflowError]]] = {}
+    for failure in dict.fromkeys(failures):
+        by_status.setdefault(failure.status, []).append(failure)
+    return {
+        status: {
+            "model": ErrorBody,
+            "description": " ".join(
+                f"`{failure.code}`: {(failure.__doc__ or '').strip()}" for failure in group
+            ),
+        }
+        for status, group in sorted(by_status.items())
+    }
 
 
 # SQLSTATEs our SQL raises on purpose (see README, Errors) and the platform's own.

@@ -7,6 +7,7 @@ starts is a worker that is configured. Error messages name the variable, never i
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AnyHttpUrl,
@@ -17,11 +18,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "your-secret", "xxx", "todo"}
 
 Seconds = Annotated[float, Field(gt=0, le=3600)]
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class SettingsError(RuntimeError):
@@ -64,6 +67,10 @@ class Settings(BaseSettings):
     # separated Fernet keys, the first encrypts, all decrypt (rotation).
     token_encryption_keys: SecretStr | None = None
 
+    # Browser origins that may call the worker (CORS), comma-separated, each exactly as
+    # the browser sends its Origin header; none by default.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+
     # Background work.
     inbox_poll_seconds: Seconds = 2.0
     timers_interval_seconds: Seconds = 60.0
@@ -81,6 +88,29 @@ class Settings(BaseSettings):
         if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDERS:
             raise ValueError("is a placeholder, not a real secret")
         return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def refuse_malformed_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        # The CORS check is an exact string match on what the browser sends: an origin
+        # written any other way would never match, and would fail only in the browser.
+        for position, origin in enumerate(origins, start=1):
+            if "*" in origin:
+                raise ValueError(f"origin {position}: no wildcards, list each origin")
+            if origin != _as_browsers_send(origin):
+                raise ValueError(
+                    f"origin {position} is not written as a browser sends it: scheme://host"
+                    " or scheme://host:port, http or https, lowercase, without a path, a"
+                    " trailing slash or the scheme's default port"
+                )
+        return origins
 
     @model_validator(mode="after")
     def require_a_complete_transport(self) -> Settings:
@@ -121,6 +151,20 @@ class Settings(BaseSettings):
     def masked_whop_api_key(self) -> str:
         key = self.whop_api_key.get_secret_value()
         return f"{key[:4]}…{key[-2:]}" if len(key) > 8 else "…"
+
+
+def _as_browsers_send(origin: str) -> str | None:
+    """The Origin header a browser sends for a page at `origin`; None if it is no origin."""
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    shown_port = "" if port in (None, DEFAULT_PORTS[parts.scheme]) else f":{port}"
+    return f"{parts.scheme}://{host}{shown_port}"
 
 
 def load_settings() -> Settings:

@@ -20,6 +20,8 @@ from worker import errors
 
 
 class InvalidWebhook(errors.GigflowError):
+    """The delivery's signature, timestamp or body does not verify; nothing was stored."""
+
     status = 400
     code = "invalid_webhook"
 

@@ -60,3 +60,54 @@ def test_some_way_to_verify_user_tokens_is_required(environment: pytest.MonkeyPa
     environment.delenv("GIGFLOW_JWT_SECRET")
     with pytest.raises(SettingsError, match="GIGFLOW_JWT_SECRET"):
         load_settings()
+
+
+def test_cors_origins_default_to_none(environment: pytest.MonkeyPatch) -> None:
+    assert load_settings().cors_origins == ()
+
+
+def test_cors_origins_are_read_comma_separated(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv(
+        "GIGFLOW_CORS_ORIGINS", "https://app.example.test, http://localhost:5173,http://[::1]:3000"
+    )
+    assert load_settings().cors_origins == (
+        "https://app.example.test",
+        "http://localhost:5173",
+        "http://[::1]:3000",
+    )
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://app.example.test/",
+        "https://app.example.test/login",
+        "https://App.example.test",
+        "https://app.example.test:443",
+        "app.example.test",
+        "ftp://app.example.test",
+        "https://user@app.example.test",
+        "https://app.example.test:99999",
+    ],
+    ids=[
+        "trailing-slash",
+        "path",
+        "uppercase",
+        "default-port",
+        "no-scheme",
+        "not-http",
+        "credentials",
+        "bad-port",
+    ],
+)
+def test_a_malformed_cors_origin_is_named(environment: pytest.MonkeyPatch, origin: str) -> None:
+    environment.setenv("GIGFLOW_CORS_ORIGINS", f"http://localhost:5173,{origin}")
+    with pytest.raises(SettingsError, match=r"GIGFLOW_CORS_ORIGINS: .*origin 2 is not written"):
+        load_settings()
+
+
+@pytest.mark.parametrize("origin", ["*", "https://*.example.test"])
+def test_a_wildcard_cors_origin_is_refused(environment: pytest.MonkeyPatch, origin: str) -> None:
+    environment.setenv("GIGFLOW_CORS_ORIGINS", origin)
+    with pytest.raises(SettingsError, match=r"GIGFLOW_CORS_ORIGINS: .*no wildcards"):
+        load_settings()

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from worker import refunds
+from worker import errors, refunds
 from worker.db import Identity
 from worker.deps import UUID_PATTERN, CurrentUser, Services, ServicesDep
 
@@ -49,7 +49,19 @@ def _refund(
     )
 
 
-@router.post("/admin/orders/{order_id}/refunds", response_model=RefundAccepted, status_code=202)
+@router.post(
+    "/admin/orders/{order_id}/refunds",
+    response_model=RefundAccepted,
+    status_code=202,
+    responses=errors.responses(
+        errors.NotAuthenticated,
+        errors.Forbidden,
+        errors.NotFound,
+        errors.Conflict,
+        errors.InvalidInput,
+        errors.Unavailable,
+    ),
+)
 async def refund_order(
     order_id: Annotated[str, Path(pattern=UUID_PATTERN)],
     request: RefundRequest,

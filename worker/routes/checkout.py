@@ -72,7 +72,16 @@ class OrderStatus(BaseModel):
     status: str
 
 
-@router.post("/checkout", response_model=CheckoutResponse)
+@router.post(
+    "/checkout",
+    response_model=CheckoutResponse,
+    responses=errors.responses(
+        errors.NotAuthenticated,
+        errors.InvalidInput,
+        errors.SellerNotVerified,
+        *errors.WHOP_FAILURES,
+    ),
+)
 async def create_checkout(
     request: CheckoutRequest, user: CurrentUser, found: ServicesDep
 ) -> CheckoutResponse:
@@ -118,7 +127,11 @@ async def create_checkout(
     )
 
 
-@router.post("/checkout/confirm", response_model=OrderStatus)
+@router.post(
+    "/checkout/confirm",
+    response_model=OrderStatus,
+    responses=errors.responses(errors.NotAuthenticated, errors.InvalidInput, *errors.WHOP_FAILURES),
+)
 async def confirm_checkout(
     request: ConfirmRequest, user: CurrentUser, found: ServicesDep
 ) -> OrderStatus:

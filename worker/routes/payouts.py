@@ -89,7 +89,16 @@ def _withdraw(found: Services, user: Identity, request: WithdrawalRequest) -> di
     return recorded
 
 
-@router.post("/sellers/withdrawals", response_model=Withdrawal)
+@router.post(
+    "/sellers/withdrawals",
+    response_model=Withdrawal,
+    responses=errors.responses(
+        errors.NotAuthenticated,
+        errors.InvalidInput,
+        errors.SellerNotVerified,
+        *errors.WHOP_FAILURES,
+    ),
+)
 async def request_withdrawal(
     request: WithdrawalRequest, user: CurrentUser, found: ServicesDep
 ) -> Withdrawal:
@@ -97,6 +106,11 @@ async def request_withdrawal(
     Two requests at once can never overdraw: SQL decides them one after the other."""
     recorded = await run_in_threadpool(_withdraw, found, user, request)
     return Withdrawal(**{key: recorded[key] for key in Withdrawal.model_fields})
+
+
+EMBED_TOKEN_FAILURES = errors.responses(
+    errors.NotAuthenticated, errors.InvalidInput, *errors.WHOP_FAILURES
+)
 
 
 def _own_company(found: Services, user: Identity) -> str:
@@ -115,7 +129,7 @@ def _embed_token(found: Services, user: Identity, purpose: str) -> EmbedToken:
     )
 
 
-@router.post("/tokens/payouts", response_model=EmbedToken)
+@router.post("/tokens/payouts", response_model=EmbedToken, responses=EMBED_TOKEN_FAILURES)
 async def payouts_token(
     user: CurrentUser, found: ServicesDep, _: EmbedTokenRequest | None = None
 ) -> EmbedToken:
@@ -123,7 +137,7 @@ async def payouts_token(
     return await run_in_threadpool(_embed_token, found, user, "payouts")
 
 
-@router.post("/tokens/kyc", response_model=EmbedToken)
+@router.post("/tokens/kyc", response_model=EmbedToken, responses=EMBED_TOKEN_FAILURES)
 async def kyc_token(
     user: CurrentUser, found: ServicesDep, _: EmbedTokenRequest | None = None
 ) -> EmbedToken:

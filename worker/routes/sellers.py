@@ -69,13 +69,21 @@ def _onboard(found: Services, user: Identity) -> dict[str, Any]:
     return linked
 
 
-@router.post("/sellers/onboard", response_model=SellerAccount)
+@router.post(
+    "/sellers/onboard",
+    response_model=SellerAccount,
+    responses=errors.responses(errors.NotAuthenticated, errors.InvalidInput, *errors.WHOP_FAILURES),
+)
 async def onboard(user: CurrentUser, found: ServicesDep) -> SellerAccount:
     """Create the seller's Whop connected company, or return the one already linked."""
     return _account(await run_in_threadpool(_onboard, found, user))
 
 
-@router.post("/sellers/kyc/sync", response_model=SellerAccount)
+@router.post(
+    "/sellers/kyc/sync",
+    response_model=SellerAccount,
+    responses=errors.responses(errors.NotAuthenticated, *errors.WHOP_FAILURES),
+)
 async def sync_kyc(user: CurrentUser, found: ServicesDep) -> SellerAccount:
     """Ask Whop for the seller's payout account status and apply it as its webhook would."""
     account: dict[str, Any] = await run_in_threadpool(

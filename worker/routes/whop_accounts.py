@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from worker import whop_links
+from worker import errors, whop_links
 from worker.db import Identity
 from worker.deps import UUID_PATTERN, CurrentUser, Services, ServicesDep
 
@@ -42,14 +42,25 @@ class ChatToken(BaseModel):
     role: str
 
 
-@router.post("/oauth/whop/start", response_model=AuthorizeUrl)
+@router.post(
+    "/oauth/whop/start",
+    response_model=AuthorizeUrl,
+    responses=errors.responses(errors.NotAuthenticated, errors.Unavailable),
+)
 async def start_linking(user: CurrentUser, found: ServicesDep) -> AuthorizeUrl:
     """Begin linking the caller's Whop account: send the browser to `authorize_url`."""
     url = await run_in_threadpool(whop_links.start, found, str(user.user_id))
     return AuthorizeUrl(authorize_url=url)
 
 
-@router.get("/oauth/whop/callback", response_model=Linked)
+@router.get(
+    "/oauth/whop/callback",
+    response_model=Linked,
+    responses={
+        303: {"description": "Linked; the browser goes on to the page configured for it."},
+        **errors.responses(errors.InvalidInput, errors.Forbidden, *errors.WHOP_FAILURES),
+    },
+)
 async def finish_linking(
     found: ServicesDep,
     code: str = Query(min_length=1, max_length=2000),
@@ -63,7 +74,11 @@ async def finish_linking(
     return Linked(linked=True, whop_user_id=linked["whop_user_id"])
 
 
-@router.delete("/oauth/whop/link", status_code=204)
+@router.delete(
+    "/oauth/whop/link",
+    status_code=204,
+    responses=errors.responses(errors.NotAuthenticated, errors.NotFound, errors.Unavailable),
+)
 async def unlink(user: CurrentUser, found: ServicesDep) -> Response:
     """Unlink the caller's Whop account and revoke its tokens at Whop."""
     await run_in_threadpool(whop_links.unlink, found, str(user.user_id))
@@ -93,7 +108,13 @@ def _chat_token(found: Services, user: Identity, order_id: str) -> ChatToken:
     )
 
 
-@router.post("/tokens/chat", response_model=ChatToken)
+@router.post(
+    "/tokens/chat",
+    response_model=ChatToken,
+    responses=errors.responses(
+        errors.NotAuthenticated, errors.Forbidden, errors.InvalidInput, *errors.WHOP_FAILURES
+    ),
+)
 async def chat_token(request: ChatRequest, user: CurrentUser, found: ServicesDep) -> ChatToken:
     """A token for the order's chat, for its buyer and seller only: the user's own Whop
     token when their account is linked, else a 15-minute platform token limited to chat."""
