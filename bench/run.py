@@ -40,10 +40,10 @@ from psycopg.rows import dict_row
 from standardwebhooks import Webhook
 
 from bench import http_load
-from worker import dbbuild
-from worker.localpg import PG_BIN, SUPERUSER, LocalCluster
-from worker.localpooler import LocalPooler
-from worker.serving import free_port
+from devstack import dbbuild
+from devstack.localpg import PG_BIN, SUPERUSER, LocalCluster
+from devstack.localpooler import LocalPooler
+from devstack.serving import free_port
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"

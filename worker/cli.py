@@ -1,4 +1,10 @@
-"""The `gigflow` command."""
+"""The `gigflow` command.
+
+`serve`, `timers`, `reconcile`, `webhooks` and `secrets` are what production runs; they
+import only the worker. The development commands (`db`, `demo`, `whop-emulator`) import
+`devstack`, `demo` and `whop_emulator` inside their handlers, so a deployed worker never
+loads them (tests/py/test_package_layout.py holds that).
+"""
 
 from __future__ import annotations
 
@@ -8,37 +14,19 @@ import os
 import re
 import sys
 import threading
-from pathlib import Path
 
 import uvicorn
 
-from worker import (
-    dbbuild,
-    demo,
-    inbox,
-    logs,
-    reconcile,
-    runtime,
-    schema_changes,
-    secretbox,
-    stored_secrets,
-    webhook_setup,
-)
+from worker import inbox, logs, reconcile, runtime, secretbox, stored_secrets, webhook_setup
 from worker.app import create_app
 from worker.deps import Services
-from worker.localpg import LocalCluster
 from worker.settings import Settings, SettingsError, load_settings
-from worker.whop.emulator import WhopEmulator
-
-LOCAL_DATA_DIR = Path(os.environ.get("GIGFLOW_LOCAL_PG", dbbuild.REPO / ".local" / "pg"))
-
-
-def _local_cluster() -> LocalCluster:
-    return LocalCluster(LOCAL_DATA_DIR)
 
 
 def db_up(_: argparse.Namespace) -> int:
-    cluster = _local_cluster()
+    from devstack import dbbuild
+
+    cluster = dbbuild.local_cluster()
     fresh = not cluster.is_initialized()
     cluster.start()
     if fresh:
@@ -126,6 +114,8 @@ def webhooks_replay(args: argparse.Namespace) -> int:
 
 def whop_emulator(args: argparse.Namespace) -> int:
     """Serve the offline Whop on a port; it signs webhooks with the worker's secret."""
+    from whop_emulator import WhopEmulator
+
     api_key = args.api_key or os.environ.get("GIGFLOW_WHOP_API_KEY")
     secret = args.webhook_secret or os.environ.get("GIGFLOW_WHOP_WEBHOOK_SECRET")
     if not api_key or not secret:
@@ -212,17 +202,24 @@ def secrets_new_key(_: argparse.Namespace) -> int:
 
 
 def run_demo(_: argparse.Namespace) -> int:
-    demo.run(_local_cluster())
+    from demo import story
+    from devstack import dbbuild
+
+    story.run(dbbuild.local_cluster())
     return 0
 
 
 def db_down(_: argparse.Namespace) -> int:
-    _local_cluster().stop()
+    from devstack import dbbuild
+
+    dbbuild.local_cluster().stop()
     return 0
 
 
 def db_url(_: argparse.Namespace) -> int:
-    cluster = _local_cluster()
+    from devstack import dbbuild
+
+    cluster = dbbuild.local_cluster()
     if not cluster.is_running():
         print("the local database is not running: run `make db-up`", file=sys.stderr)
         return 1
@@ -231,10 +228,12 @@ def db_url(_: argparse.Namespace) -> int:
 
 
 def db_reset(args: argparse.Namespace) -> int:
+    from devstack import dbbuild
+
     database_url = args.database_url or os.environ.get("DATABASE_URL")
     admin_url = args.admin_url or os.environ.get("ADMIN_DATABASE_URL")
     if not database_url:
-        cluster = _local_cluster()
+        cluster = dbbuild.local_cluster()
         cluster.start()
         database_url, admin_url = cluster.url(), cluster.admin_url
     dbbuild.reset(database_url, admin_url, seed=not args.no_seed)
@@ -243,6 +242,8 @@ def db_reset(args: argparse.Namespace) -> int:
 
 
 def db_migration(args: argparse.Namespace) -> int:
+    from devstack import dbbuild, schema_changes
+
     if not re.fullmatch(schema_changes.MIGRATION_NAME, args.name):
         print("NAME: lowercase words joined by _ (e.g. add_gig_slugs)", file=sys.stderr)
         return 2
@@ -255,6 +256,8 @@ def db_migration(args: argparse.Namespace) -> int:
 
 
 def db_lock_migrations(_: argparse.Namespace) -> int:
+    from devstack import schema_changes
+
     try:
         added = schema_changes.lock_new_migrations()
     except ValueError as error:

@@ -14,10 +14,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from worker import dbbuild
-from worker.localpg import LocalCluster
-from worker.localpooler import LocalPooler
-from worker.offline import OfflineStack
+from devstack import dbbuild
+from devstack.localpg import LocalCluster
+from devstack.localpooler import LocalPooler
+from devstack.offline import OfflineStack
 
 TEMPLATE = "gigflow_template"
 # Server connections per database and role behind the test pooler: fewer than one worker

@@ -1,11 +1,11 @@
 """A marketplace set up the way users set one up, through the running system (see
-worker.offline): shared by the end-to-end and reconciliation tests."""
+devstack.offline): shared by the end-to-end and reconciliation tests."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from worker.offline import Actor, OfflineStack, wait_for
+from devstack.offline import Actor, OfflineStack, wait_for
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from types import TracebackType
 
 import httpx
 
-from worker.offline import wait_for
-from worker.serving import free_port
+from devstack.offline import wait_for
+from devstack.serving import free_port
 from worker.settings import Settings
 
 JWT_SECRET = "serve-process-jwt-secret-0123456789abcdef"

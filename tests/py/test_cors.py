@@ -12,9 +12,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from devstack import localauth
 from tests.py.conftest import create_database, drop_database
 from tests.py.serve_process import JWT_SECRET, ServeProcess, worker_settings
-from worker import localauth, runtime
+from worker import runtime
 from worker.app import create_app
 from worker.body_limits import JSON_BODY_LIMIT
 from worker.cors import ALLOWED_METHODS

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from devstack import dbbuild
+from devstack.localpg import LocalCluster
 from tests.py.conftest import create_database, drop_database
-from worker import dbbuild
-from worker.localpg import LocalCluster
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ import threading
 import psycopg
 import pytest
 
+from devstack import localauth
+from devstack.localpg import LocalCluster
+from devstack.offline import OfflineStack, wait_for
 from tests.py.marketplace_flow import (
     Shop,
     checkout,
@@ -18,10 +21,7 @@ from tests.py.marketplace_flow import (
     order_of,
     wait_for_status,
 )
-from worker import localauth
 from worker.db import PostgresDatabase
-from worker.localpg import LocalCluster
-from worker.offline import OfflineStack, wait_for
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devstack.offline import OfflineStack
 from tests.py.conftest import create_database, drop_database
-from worker.offline import OfflineStack
 
 JSON_SCALARS = (
     st.none()

@@ -9,9 +9,9 @@ import json
 import httpx
 import pytest
 
+from devstack.offline import OfflineStack, wait_for
 from tests.py.marketplace_flow import Shop, checkout, open_shop, order_of
 from worker import errors, files
-from worker.offline import OfflineStack, wait_for
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devstack.localpg import LocalCluster
 from tests.py.conftest import create_database, drop_database
-from worker.localpg import LocalCluster
 
 ACTORS = ("buyer", "seller", "admin", "stranger", "system")
 CLIENT_ERRORS = {"42501", "55000", "P0002", "22023", "23505", "GF001"}

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from worker import dbbuild
-from worker.localpg import PG_BIN
+from devstack import dbbuild
+from devstack.localpg import PG_BIN
 
 SQL_TESTS = sorted((dbbuild.REPO / "tests" / "sql").glob("*.sql"))
 PLAN = re.compile(r"^1\.\.(\d+)$", re.MULTILINE)

@@ -17,14 +17,14 @@ import httpx
 import psycopg
 import pytest
 
+from devstack.localpg import LocalCluster
+from devstack.localpooler import LocalPooler
+from devstack.offline import OfflineStack, wait_for
 from tests.py import factories
 from tests.py.marketplace_flow import checkout, open_shop, order_of
 from tests.py.worker_process import WorkerProcess, payment_event, signed
 from worker import errors, reconcile
 from worker.db import Identity, PostgresDatabase
-from worker.localpg import LocalCluster
-from worker.localpooler import LocalPooler
-from worker.offline import OfflineStack, wait_for
 
 ROUNDS = 12
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
+from devstack.offline import OfflineStack, wait_for
 from tests.py.marketplace_flow import Shop, checkout, open_shop, order_of
 from worker import reconcile, refunds
-from worker.offline import OfflineStack, wait_for
 
 
 @pytest.fixture

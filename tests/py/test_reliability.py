@@ -16,13 +16,13 @@ import psycopg
 import pytest
 from standardwebhooks import Webhook
 
+from devstack.localpg import LocalCluster
+from devstack.offline import OfflineStack, wait_for
 from tests.py import factories
 from tests.py.marketplace_flow import checkout, open_shop, wait_for_status
 from tests.py.worker_process import WorkerProcess, payment_event, signed
 from worker import inbox
 from worker.db import PostgresDatabase
-from worker.localpg import LocalCluster
-from worker.offline import OfflineStack, wait_for
 
 # Duplicates.
 

@@ -14,10 +14,10 @@ import httpx
 import psycopg
 import pytest
 
+from devstack.offline import OfflineStack, wait_for
 from tests.py import factories
 from tests.py.marketplace_flow import checkout, open_shop
 from tests.py.worker_process import WorkerProcess, payment_event, signed, start_all
-from worker.offline import OfflineStack, wait_for
 
 StartWorkers = Callable[[int, Mapping[str, str]], list[WorkerProcess]]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from devstack import dbbuild, schema_catalog, schema_changes, supabase_cli
+from devstack.localpg import LocalCluster
 from tests.py.conftest import drop_database
-from worker import dbbuild, schema_catalog, schema_changes, supabase_cli
-from worker.localpg import LocalCluster
 
 MIGRATED = "schema_from_migrations"
 DECLARED = "schema_from_sources"

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from devstack import dbbuild
+from devstack.localpg import PG_BIN, LocalCluster
 from tests.py.conftest import create_database, drop_database
-from worker import dbbuild
-from worker.localpg import PG_BIN, LocalCluster
 
 CATALOG_DATA = dbbuild.REPO / "bench" / "catalog_data.sql"
 

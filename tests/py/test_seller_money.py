@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
+from devstack.offline import Actor, OfflineStack, wait_for
 from tests.py.marketplace_flow import Shop, checkout, open_shop, order_of, wait_for_status
 from worker import reconcile, refunds
-from worker.offline import Actor, OfflineStack, wait_for
 
 
 @pytest.fixture

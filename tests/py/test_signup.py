@@ -8,7 +8,7 @@ import uuid
 import psycopg
 import pytest
 
-from worker.localpg import LocalCluster
+from devstack.localpg import LocalCluster
 
 
 def gotrue_insert(url: str, email: str, user_meta: str, app_meta: str = "{}") -> str:

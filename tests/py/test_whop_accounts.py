@@ -10,9 +10,9 @@ import httpx
 import psycopg
 import pytest
 
+from devstack.offline import Actor, OfflineStack, wait_for
 from tests.py.marketplace_flow import Shop, checkout, open_shop
 from worker import runtime, stored_secrets, webhook_setup
-from worker.offline import Actor, OfflineStack, wait_for
 from worker.secretbox import SecretBox, new_key
 
 

@@ -13,12 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
+from devstack.serving import BackgroundServer
+from whop_emulator import WhopEmulator
 from worker import errors
-from worker.serving import BackgroundServer
 from worker.webhook_signature import WebhookVerifier
 from worker.whop import wire
 from worker.whop.client import WhopClient
-from worker.whop.emulator import WhopEmulator
 from worker.whop.oauth import WhopOAuth, pkce_pair
 
 DOC = (Path(__file__).parents[2] / "docs" / "whop-api.md").read_text()

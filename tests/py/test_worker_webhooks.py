@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from standardwebhooks import Webhook
 
+from devstack.offline import wait_for
 from tests.py import factories
 from worker import errors, inbox
 from worker.app import create_app
@@ -26,7 +27,6 @@ from worker.db import Database, PostgresDatabase
 from worker.deps import Services
 from worker.files import LocalFileStore
 from worker.intake import StoredEvent, WebhookIntake
-from worker.offline import wait_for
 from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
 

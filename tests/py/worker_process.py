@@ -16,8 +16,8 @@ from typing import IO
 import httpx
 from standardwebhooks import Webhook
 
-from worker.offline import wait_for
-from worker.serving import free_port
+from devstack.offline import wait_for
+from devstack.serving import free_port
 
 WEBHOOK_SECRET = "ws_worker_process_suite_secret"
 

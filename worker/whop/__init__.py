@@ -1,1 +1,1 @@
-"""Whop: the API client the worker uses and the offline emulator that stands in for it."""
+"""Whop: the API client the worker uses, its OAuth client, and Whop's wire format."""

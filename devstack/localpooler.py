@@ -21,7 +21,7 @@ from types import TracebackType
 
 import psycopg
 
-from worker.localpg import (
+from devstack.localpg import (
     APP_USER,
     DATABASE,
     SUPERUSER,
@@ -29,7 +29,7 @@ from worker.localpg import (
     make_server_dir,
     server_os_user,
 )
-from worker.serving import free_port
+from devstack.serving import free_port
 
 PGBOUNCER = Path(os.environ.get("PGBOUNCER", "/usr/sbin/pgbouncer"))
 # The roles the worker, the tests and the bench connect as.

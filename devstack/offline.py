@@ -18,14 +18,15 @@ import httpx
 import psycopg
 from psycopg.rows import dict_row
 
-from worker import localauth, runtime
+from devstack import localauth
+from devstack.serving import BackgroundServer, free_port
+from whop_emulator import WhopEmulator
+from worker import runtime
 from worker.app import create_app
 from worker.db import Identity, Result, user_identity
 from worker.deps import Services
 from worker.secretbox import new_key
-from worker.serving import BackgroundServer, free_port
 from worker.settings import Settings
-from worker.whop.emulator import WhopEmulator
 
 T = TypeVar("T")
 

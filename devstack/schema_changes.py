@@ -22,8 +22,8 @@ from pathlib import Path
 
 import psycopg
 
-from worker import dbbuild, schema_catalog, supabase_cli
-from worker.localpg import LocalCluster
+from devstack import dbbuild, schema_catalog, supabase_cli
+from devstack.localpg import LocalCluster
 
 MANIFEST = dbbuild.SUPABASE_DIR / "migrations.sha256"
 DIFF_SCHEMAS = ["public", "private", "auth", "storage", "realtime"]

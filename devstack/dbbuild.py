@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import tomllib
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import psycopg
 
-from worker import supabase_cli
+from devstack import supabase_cli
+from devstack.localpg import LocalCluster
 
 REPO = Path(__file__).resolve().parent.parent
 SUPABASE_DIR = REPO / "supabase"
@@ -103,6 +105,12 @@ begin
 end
 $$;
 """
+
+
+def local_cluster() -> LocalCluster:
+    """The persistent cluster of `make db-up`, the demo and `make db-reset`: `.local/pg`
+    in the repository, or where GIGFLOW_LOCAL_PG says."""
+    return LocalCluster(Path(os.environ.get("GIGFLOW_LOCAL_PG", REPO / ".local" / "pg")))
 
 
 class BuildError(RuntimeError):

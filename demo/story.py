@@ -16,10 +16,11 @@ from typing import Any
 
 import psycopg
 
-from worker import dbbuild, reconcile
+from devstack import dbbuild
+from devstack.localpg import LocalCluster
+from devstack.offline import Actor, OfflineStack, wait_for
+from worker import reconcile
 from worker.db import Result
-from worker.localpg import LocalCluster
-from worker.offline import Actor, OfflineStack, wait_for
 
 
 def _money(cents: int) -> str:

@@ -1,0 +1,1 @@
+"""`gigflow demo`: the marketplace story, told offline against the real worker."""

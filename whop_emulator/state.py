@@ -1,0 +1,188 @@
+"""What the emulated Whop knows, and how it says it: its companies, checkouts, payments,
+refunds, withdrawals, webhooks and tokens, built in Whop's legacy `2025-01-01` shapes
+(docs/whop-api.md), its ids and timestamps, and its JSON and error bodies."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from worker.whop import wire
+from worker.whop.money import cents_from_whop, to_whop_amount
+
+SUPPORTED_VERSION = "2025-01-01"
+KYC_STATUSES = (
+    "connected",
+    "disabled",
+    "action_required",
+    "pending_verification",
+    "verification_failed",
+    "not_started",
+)
+WITHDRAWAL_STATUSES = (
+    "requested", "awaiting_payment", "in_transit", "completed", "failed", "canceled", "denied",
+)  # fmt: skip
+Obj = dict[str, Any]
+
+
+class WhopApiError(Exception):
+    def __init__(self, status: int, kind: str, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.kind, self.message, self.param = status, kind, message, param
+
+    def response(self) -> Response:
+        error: Obj = {"type": self.kind, "message": self.message}
+        if self.param:
+            error["param"] = self.param
+        return json_response({"error": error}, self.status)
+
+
+def json_response(value: object, status: int = 200) -> Response:
+    return Response(wire.dumps(value), status_code=status, media_type="application/json")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(7)}"
+
+
+async def json_body(request: Request) -> Obj:
+    raw = await request.body()
+    try:
+        body = wire.loads(raw or b"{}")
+    except ValueError as error:
+        raise WhopApiError(400, "invalid_request_error", "the body is not JSON") from error
+    if not isinstance(body, dict):
+        raise WhopApiError(400, "invalid_request_error", "the body must be a JSON object")
+    return body
+
+
+@dataclass(kw_only=True)
+class WhopState:
+    """Every object the emulated Whop holds, behind one lock: the API, the control
+    endpoints and webhook delivery run on different threads."""
+
+    platform_company_id: str = "biz_gigflowplatform"
+    companies: dict[str, Obj] = field(default_factory=dict)
+    checkouts: dict[str, Obj] = field(default_factory=dict)
+    payments: dict[str, Obj] = field(default_factory=dict)
+    refunds: dict[str, Obj] = field(default_factory=dict)
+    kyc: dict[str, str] = field(default_factory=dict)
+    withdrawals: dict[str, Obj] = field(default_factory=dict)
+    webhooks: dict[str, Obj] = field(default_factory=dict)
+    access_tokens: dict[str, Obj] = field(default_factory=dict)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        self.companies[self.platform_company_id] = self.company_object(
+            self.platform_company_id, "GigFlow platform", None, {}
+        )
+
+    def company_object(
+        self, company_id: str, title: str, parent: str | None, metadata: Mapping[str, Any]
+    ) -> Obj:
+        return {
+            "id": company_id,
+            "title": title,
+            "route": title.lower().replace(" ", "-")[:40],
+            "metadata": dict(metadata),
+            "owner_user": {"id": new_id("user"), "username": None, "name": None},
+            "verified": False,
+            "created_at": now(),
+            "parent_company_id": parent,
+        }
+
+    def payment_object(self, checkout: Obj, *, status: str, substatus: str) -> Obj:
+        plan = checkout["plan"]
+        company = self.companies[checkout["company_id"]]
+        total = plan["initial_price"]
+        fee = plan["application_fee_amount"]
+        return {
+            "id": new_id("pay"),
+            "status": status,
+            "substatus": substatus,
+            "total": total,
+            "subtotal": total,
+            "usd_total": total if plan["currency"] == "usd" else None,
+            "amount_after_fees": total - fee,
+            "refunded_amount": Decimal("0.00"),
+            "refunded_at": None,
+            "currency": plan["currency"],
+            "application_fee": {
+                "amount": fee,
+                "amount_refunded": Decimal("0.00"),
+                "currency": plan["currency"],
+            },
+            "metadata": dict(checkout["metadata"]),
+            "checkout_configuration_id": checkout["id"],
+            "company": {"id": company["id"], "title": company["title"]},
+            "user": {
+                "id": new_id("user"),
+                "email": "buyer@example.com",
+                "name": "Buyer",
+                "username": "buyer",
+            },
+            "plan": {"id": plan["id"]},
+            "product": dict(plan["product"]),
+            "paid_at": now() if status == "paid" else None,
+            "created_at": now(),
+            "refundable": status == "paid",
+            "failure_message": None,
+        }
+
+    def ledger_object(self, company_id: str) -> Obj:
+        status = self.kyc.get(company_id, "not_started")
+        verification_status = {
+            "connected": "verified",
+            "verification_failed": "declined",
+            "disabled": "declined",
+            "action_required": "requires_input",
+            "pending_verification": "review",
+        }.get(status, "created")
+        earned = sum(
+            (cents_from_whop(p["amount_after_fees"]) or 0)
+            - (cents_from_whop(p["refunded_amount"]) or 0)
+            for p in self.payments.values()
+            if p["company"]["id"] == company_id and p["status"] == "paid"
+        )
+        return {
+            "id": "ldgr_" + company_id.removeprefix("biz_"),
+            "balances": [
+                {
+                    "currency": "usd",
+                    "balance": to_whop_amount(max(earned, 0)),
+                    "pending_balance": Decimal("0.00"),
+                    "reserve_balance": Decimal("0.00"),
+                }
+            ],
+            "payout_account_details": {
+                "status": status,
+                "latest_verification": {
+                    "id": "verf_" + company_id.removeprefix("biz_"),
+                    "status": verification_status,
+                    "last_error_code": "document_unreadable"
+                    if verification_status == "declined"
+                    else None,
+                    "last_error_reason": None,
+                },
+            },
+        }
+
+    @staticmethod
+    def find(table: dict[str, Obj], key: str, what: str) -> Obj:
+        found = table.get(key)
+        if found is None:
+            raise WhopApiError(404, "not_found", f"{what} {key} was not found")
+        return found
