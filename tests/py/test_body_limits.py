@@ -20,7 +20,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from tests.py.conftest import create_database, drop_database
-from tests.py.serve_process import WEBHOOK_SECRET, ServeProcess
+from tests.py.worker_process import WEBHOOK_SECRET, WorkerProcess
 from worker.body_limits import JSON_BODY_LIMIT, WEBHOOK_BODY_LIMIT
 from worker.routes.webhooks import WHOP_WEBHOOK_PATH
 
@@ -49,8 +49,8 @@ def worker(cluster: Any, template_db: str, tmp_path_factory: Any) -> Iterator[Wo
     name = "body_limits_worker"
     create_database(cluster, name, template_db)
     try:
-        with ServeProcess(
-            cluster.url("postgres", name), tmp_path_factory.mktemp("limits") / "serve.log"
+        with WorkerProcess(
+            cluster.url("postgres", name), log_file=tmp_path_factory.mktemp("limits") / "serve.log"
         ) as served:
             yield Worker(served.port, cluster.url("postgres", name))
     finally:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from devstack import localauth
 from tests.py.conftest import create_database, drop_database
-from tests.py.serve_process import JWT_SECRET, ServeProcess, worker_settings
+from tests.py.worker_process import JWT_SECRET, WorkerProcess, worker_settings
 from worker import runtime
 from worker.app import create_app
 from worker.body_limits import JSON_BODY_LIMIT
@@ -31,10 +31,10 @@ def worker_url(cluster: Any, template_db: str, tmp_path_factory: Any) -> Iterato
     name = "cors_worker"
     create_database(cluster, name, template_db)
     try:
-        with ServeProcess(
+        with WorkerProcess(
             cluster.url("postgres", name),
-            tmp_path_factory.mktemp("cors") / "serve.log",
-            {"GIGFLOW_CORS_ORIGINS": f"{FRONTEND},{DEV_SERVER}"},
+            log_file=tmp_path_factory.mktemp("cors") / "serve.log",
+            environment={"GIGFLOW_CORS_ORIGINS": f"{FRONTEND},{DEV_SERVER}"},
         ) as served:
             yield served.url
     finally:

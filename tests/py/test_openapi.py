@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.py.serve_process import worker_settings
+from tests.py.worker_process import worker_settings
 from worker import runtime
 from worker.app import create_app
 
