@@ -348,6 +348,7 @@ def launch_worker(database_url: str) -> tuple[subprocess.Popen[bytes], int]:
     """A worker process on a free port (not yet listening); with its port."""
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GIGFLOW_")},
+        "GIGFLOW_ENVIRONMENT": "development",
         "GIGFLOW_DATABASE_URL": database_url,
         "GIGFLOW_JWT_SECRET": "bench-jwt-secret-0123456789-0123456789",
         "GIGFLOW_WHOP_API_KEY": "apik_bench",

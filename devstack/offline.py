@@ -92,6 +92,8 @@ class OfflineStack:
         worker_port = free_port()
         worker_url = f"http://127.0.0.1:{worker_port}"
         self.settings = Settings(
+            # The stand-in's storage holds no bytes: files are removed from its tables.
+            environment="development",
             database_url=self.database_url,
             token_encryption_keys=self.encryption_key,
             whop_oauth_client_id=self.emulator.oauth_client_id,

@@ -1,8 +1,9 @@
 """Removing order files the platform must not keep: those of orders cancelled before any
 delivery. Supabase refuses direct SQL deletes from storage.objects (the bytes live
-outside the database), so files go through the Storage API with the service role. SQL
-says what to remove (`order_files_to_remove`) and marks an order done once nothing is
-left, so a failed pass is simply retried on the next one."""
+outside the database), so files go through the Storage API with the service role,
+whichever way the worker reaches the database (`runtime.file_store`). SQL says what to
+remove (`order_files_to_remove`) and marks an order done once nothing is left, so a
+failed pass is simply retried on the next one."""
 
 from __future__ import annotations
 
@@ -49,8 +50,9 @@ class SupabaseFileStore:
 
 
 class LocalFileStore:
-    """The local stand-in has no object bytes: removing a file is what the Storage API
-    does to the database, the delete its setting lets through."""
+    """Development only (GIGFLOW_ENVIRONMENT=development without the Storage API): the
+    local stand-in has no object bytes, so removing a file is what the Storage API does
+    to the database, the delete its setting lets through."""
 
     def __init__(self, database_url: str) -> None:
         self._database_url = database_url

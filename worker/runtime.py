@@ -33,10 +33,12 @@ def database(settings: Settings) -> Database:
 
 
 def file_store(settings: Settings) -> files.FileStore:
-    if settings.database_transport == "supabase" and settings.supabase_service_role_key:
-        return files.SupabaseFileStore(
-            str(settings.supabase_url), settings.supabase_service_role_key.get_secret_value()
-        )
+    # What is configured decides, not how the database is reached: a hosted project's
+    # bytes go only with the Storage API. Settings validation allows no Storage API only
+    # in development, where the transport is then the direct one.
+    storage_api = settings.storage_api()
+    if storage_api is not None:
+        return files.SupabaseFileStore(*storage_api)
     return files.LocalFileStore(str(settings.database_url))
 
 

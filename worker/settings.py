@@ -34,9 +34,16 @@ class SettingsError(RuntimeError):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GIGFLOW_", extra="ignore", frozen=True)
 
-    # Database: a direct connection (local default, tests) or Supabase's API (production).
+    # Production (the default) needs the project's Storage API: files of cancelled orders
+    # are removed through it, since deleting their rows in SQL leaves the bytes behind on
+    # a hosted project. Development (tests, the demo, a local cluster, whose stand-in
+    # storage holds no bytes) removes the rows directly when it is not configured.
+    environment: Literal["production", "development"] = "production"
+
+    # Database: a direct connection (or a pooler's), or Supabase's REST API.
     database_transport: Literal["postgres", "supabase"] = "postgres"
     database_url: PostgresDsn | None = None
+    # The project, for the Storage API and for the supabase transport.
     supabase_url: AnyHttpUrl | None = None
     supabase_service_role_key: SecretStr | None = None
 
@@ -123,6 +130,17 @@ class Settings(BaseSettings):
                 "GIGFLOW_SUPABASE_URL and GIGFLOW_SUPABASE_SERVICE_ROLE_KEY are required"
                 " when the transport is supabase"
             )
+        if (self.supabase_url is None) != (self.supabase_service_role_key is None):
+            raise ValueError(
+                "GIGFLOW_SUPABASE_URL and GIGFLOW_SUPABASE_SERVICE_ROLE_KEY go together"
+            )
+        if self.environment == "production" and self.storage_api() is None:
+            raise ValueError(
+                "GIGFLOW_SUPABASE_URL and GIGFLOW_SUPABASE_SERVICE_ROLE_KEY are required in"
+                " production (GIGFLOW_ENVIRONMENT): files are removed through the project's"
+                " Storage API, whatever the database transport; set"
+                " GIGFLOW_ENVIRONMENT=development for a local database"
+            )
         oauth = (
             self.whop_oauth_client_id,
             self.whop_oauth_client_secret,
@@ -140,6 +158,12 @@ class Settings(BaseSettings):
                 "set GIGFLOW_JWT_SECRET (HS256) or GIGFLOW_JWKS_URL to verify user tokens"
             )
         return self
+
+    def storage_api(self) -> tuple[str, str] | None:
+        """The project's URL and service-role key for the Storage API, when configured."""
+        if self.supabase_url is None or self.supabase_service_role_key is None:
+            return None
+        return str(self.supabase_url), self.supabase_service_role_key.get_secret_value()
 
     def encryption_keys(self) -> list[str]:
         if self.token_encryption_keys is None:

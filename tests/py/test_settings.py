@@ -8,6 +8,7 @@ import pytest
 from worker.settings import SettingsError, load_settings
 
 COMPLETE = {
+    "GIGFLOW_ENVIRONMENT": "development",
     "GIGFLOW_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/postgres",
     "GIGFLOW_JWT_SECRET": "a-jwt-secret-that-is-long-enough-1234",
     "GIGFLOW_WHOP_API_KEY": "apik_live_0123456789",
@@ -53,6 +54,61 @@ def test_a_placeholder_secret_is_refused_without_echoing_it(
 def test_the_supabase_transport_needs_its_url_and_key(environment: pytest.MonkeyPatch) -> None:
     environment.setenv("GIGFLOW_DATABASE_TRANSPORT", "supabase")
     with pytest.raises(SettingsError, match="GIGFLOW_SUPABASE_URL"):
+        load_settings()
+
+
+def test_production_is_the_default_and_loads_with_the_storage_api(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    environment.delenv("GIGFLOW_ENVIRONMENT")
+    environment.setenv("GIGFLOW_SUPABASE_URL", "https://project.supabase.test")
+    environment.setenv("GIGFLOW_SUPABASE_SERVICE_ROLE_KEY", "service-role-key-0123456789")
+    settings = load_settings()
+    assert settings.environment == "production"
+    assert settings.database_transport == "postgres"
+    assert settings.storage_api() == (
+        "https://project.supabase.test/",
+        "service-role-key-0123456789",
+    )
+
+
+def test_production_without_the_storage_api_is_refused_naming_the_variables(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    environment.delenv("GIGFLOW_ENVIRONMENT")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert "GIGFLOW_SUPABASE_URL" in message
+    assert "GIGFLOW_SUPABASE_SERVICE_ROLE_KEY" in message
+    assert "GIGFLOW_ENVIRONMENT" in message
+
+
+def test_development_loads_without_the_storage_api(environment: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    assert settings.environment == "development"
+    assert settings.storage_api() is None
+
+
+def test_an_unknown_environment_is_named(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv("GIGFLOW_ENVIRONMENT", "staging")
+    with pytest.raises(SettingsError, match="GIGFLOW_ENVIRONMENT"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["GIGFLOW_SUPABASE_URL", "GIGFLOW_SUPABASE_SERVICE_ROLE_KEY"],
+)
+def test_a_supabase_url_and_service_role_key_are_refused_apart(
+    environment: pytest.MonkeyPatch, given: str
+) -> None:
+    values = {
+        "GIGFLOW_SUPABASE_URL": "https://project.supabase.test",
+        "GIGFLOW_SUPABASE_SERVICE_ROLE_KEY": "service-role-key-0123456789",
+    }
+    environment.setenv(given, values[given])
+    with pytest.raises(SettingsError, match="go together"):
         load_settings()
 
 

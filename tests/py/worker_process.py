@@ -29,6 +29,7 @@ WEBHOOK_SECRET = "ws_worker_process_suite_secret"
 def worker_environment(database_url: str) -> dict[str, str]:
     """The variables every test worker runs with."""
     return {
+        "GIGFLOW_ENVIRONMENT": "development",
         "GIGFLOW_DATABASE_URL": database_url,
         "GIGFLOW_JWT_SECRET": JWT_SECRET,
         "GIGFLOW_WHOP_API_KEY": "apik_worker_process_suite",
