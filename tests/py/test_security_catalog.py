@@ -1,5 +1,5 @@
 """Catalog checks that hold for every object, present and future: the security rules
-from DESIGN.md stated as queries whose answer must be empty."""
+from docs/architecture.md stated as queries whose answer must be empty."""
 
 from __future__ import annotations
 

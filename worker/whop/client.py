@@ -1,7 +1,7 @@
 """The Whop v1 API calls the worker makes, over httpx.
 
 - The legacy payload shape is pinned (`Api-Version-Date: 2025-01-01`), so amounts are
-  decimal dollars and sellers are `company_id` (see whop-api.md).
+  decimal dollars and sellers are `company_id` (see docs/whop-api.md).
 - Retries: reads retry on 408/409/429/5xx and on transport errors; writes retry only
   where a retry cannot do the thing twice (429, or a connection that never opened),
   because Whop's idempotency keys are unconfirmed. `Retry-After` (seconds or an HTTP
