@@ -2,8 +2,6 @@
 API subset the worker uses, signed webhooks with their faults on request, OAuth, and
 control endpoints for what happens at Whop on its own. Production never imports it."""
 
-from whop_emulator.delivery import Delivery
 from whop_emulator.emulator import WhopEmulator
-from whop_emulator.state import WhopApiError
 
-__all__ = ["Delivery", "WhopApiError", "WhopEmulator"]
+__all__ = ["WhopEmulator"]

@@ -6,19 +6,16 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from whop_emulator.control import WhopControl
 from whop_emulator.state import Obj, WhopApiError, json_body, json_response, new_id, now
 from worker.whop.money import cents_from_whop
 
-if TYPE_CHECKING:
-    from whop_emulator.emulator import WhopEmulator
 
-
-def router(whop: WhopEmulator) -> APIRouter:
+def router(whop: WhopControl) -> APIRouter:
     api = APIRouter()
 
     @api.post("/companies")

@@ -74,6 +74,8 @@ class WhopState:
     endpoints and webhook delivery run on different threads."""
 
     platform_company_id: str = "biz_gigflowplatform"
+    # Where the emulator is served: the base of the checkout pages it links to.
+    public_url: str = "http://127.0.0.1:8787"
     companies: dict[str, Obj] = field(default_factory=dict)
     checkouts: dict[str, Obj] = field(default_factory=dict)
     payments: dict[str, Obj] = field(default_factory=dict)
