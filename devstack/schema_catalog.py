@@ -157,3 +157,85 @@ def compare(first: dict[str, set[tuple]], second: dict[str, set[tuple]]) -> list
         for section in first
         if first[section] != second[section]
     ]
+
+
+# Who privileges are reconciled for: the roles the API and the platform grant to. The
+# owner's own privileges are implicit and never written.
+API_ROLES = ("public", "anon", "authenticated", "service_role")
+PRIVILEGE_NAMES = {
+    "r": "select",
+    "a": "insert",
+    "w": "update",
+    "d": "delete",
+    "D": "truncate",
+    "x": "references",
+    "t": "trigger",
+    "X": "execute",
+    "U": "usage",
+}
+ACL_QUERIES = {
+    "relation": """
+        select c.oid::regclass::text, case c.relkind when 'S' then 'sequence' else 'table' end,
+            null::text, array(select a::text from unnest(c.relacl) as a)
+        from pg_class as c
+        where c.relnamespace::regnamespace::text = any(%(ours)s)
+          and c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
+    """,
+    "column": """
+        select c.oid::regclass::text, 'table', a.attname::text,
+            array(select x::text from unnest(a.attacl) as x)
+        from pg_class as c
+        join pg_attribute as a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        where c.relnamespace::regnamespace::text = any(%(ours)s) and c.relkind in ('r', 'p', 'v')
+    """,
+    "function": """
+        select p.oid::regprocedure::text, 'function', null::text,
+            array(select a::text from unnest(coalesce(p.proacl, acldefault('f', p.proowner))) as a)
+        from pg_proc as p
+        where p.pronamespace::regnamespace::text = any(%(ours)s)
+          and not exists (select 1 from pg_depend as d where d.objid = p.oid and d.deptype = 'e')
+    """,
+}
+
+
+def _api_privileges(acl: list[str]) -> dict[str, set[str]]:
+    """Grantee -> privileges, for the API roles, from aclitems like 'anon=arw/postgres'."""
+    granted: dict[str, set[str]] = {role: set() for role in API_ROLES}
+    for item in acl:
+        grantee, rest = item.split("=", 1)
+        grantee = grantee.strip('"') or "public"
+        if grantee in granted:
+            privileges = rest.split("/", 1)[0].replace("*", "")
+            granted[grantee] |= {PRIVILEGE_NAMES[letter] for letter in privileges}
+    return granted
+
+
+def _acls(conn: psycopg.Connection) -> dict[tuple[str, str, str | None], dict[str, set[str]]]:
+    # An empty search path: every name comes out schema-qualified, fit for a statement.
+    conn.execute("select pg_catalog.set_config('search_path', '', true)")
+    found = {}
+    for query in ACL_QUERIES.values():
+        for name, kind, column, acl in conn.execute(query, {"ours": OUR_SCHEMAS}):
+            found[(kind, name, column)] = _api_privileges(acl)
+    return found
+
+
+def grant_statements(current: psycopg.Connection, wanted: psycopg.Connection) -> list[str]:
+    """What makes the API roles' privileges in `current` those in `wanted`, for every
+    object both have: a revoke from all of them, then exactly the grants wanted."""
+    have, want = _acls(current), _acls(wanted)
+    statements = []
+    # A table's revoke takes its columns' privileges with it: tables first, then columns.
+    in_order = sorted(want.items(), key=lambda item: (item[0][2] is not None, str(item[0])))
+    for (kind, name, column), privileges in in_order:
+        if (kind, name, column) not in have or have[(kind, name, column)] == privileges:
+            continue
+        target = f"{kind} {name}" if column is None else f"table {name}"
+        columns = f" ({column})" if column else ""
+        roles = ", ".join(API_ROLES)
+        statements.append(f"revoke all{columns} on {target} from {roles};")
+        for role in API_ROLES:
+            if privileges[role]:
+                listed = ", ".join(sorted(privileges[role]))
+                statements.append(f"grant {listed}{columns} on {target} to {role};")
+    return statements

@@ -144,6 +144,44 @@ def render(name: str, change: SchemaChange) -> str:
     return "\n".join(parts)
 
 
+def complete_grants(cluster: LocalCluster, migrated: str, declared: str, draft: str) -> str:
+    """The draft with the privileges it misses: the CLI's diff does not see default
+    privileges (a hosted project gives the API roles ALL on every new table and
+    function), so the draft is applied to a copy of the migrated database and every
+    object whose privileges still differ gets an exact revoke and grant. What else still
+    differs is listed at the top, for the reviewer."""
+    trial = f"{migrated}_trial"
+    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{trial}" with (force)')
+        admin.execute(f'create database "{trial}" template "{migrated}"')
+    trial_url, declared_url = cluster.url("postgres", trial), cluster.url("postgres", declared)
+    with psycopg.connect(trial_url) as conn, psycopg.connect(declared_url) as wanted:
+        try:
+            conn.execute(draft)
+        except psycopg.Error as error:
+            reason = " ".join(str(error).split())
+            return f"-- The draft below does not apply as written: {reason}\n\n{draft}"
+        grants = schema_catalog.grant_statements(conn, wanted)
+        if grants:
+            conn.execute("\n".join(grants))
+        remaining = schema_catalog.compare(
+            schema_catalog.objects(conn), schema_catalog.objects(wanted)
+        )
+    notes = "".join(
+        f"-- {line}\n"
+        for difference in remaining
+        for line in difference.describe("migrations", "sources").splitlines()
+    )
+    if notes:
+        notes = "-- Still different after this migration (fix by hand):\n" + notes + "\n"
+    privileges = (
+        "\n-- Privileges of the API roles, exactly as the sources grant them.\n"
+        + "\n".join(grants)
+        + "\n"
+    )
+    return notes + draft + (privileges if grants else "")
+
+
 def new_migration(name: str, *, now: datetime | None = None) -> Path | None:
     """Write the pending change as supabase/migrations/<timestamp>_<name>.sql; None when
     the sources and the migrations already agree."""
@@ -152,13 +190,20 @@ def new_migration(name: str, *, now: datetime | None = None) -> Path | None:
         cluster.start()
         try:
             change = pending_change(*build_both(cluster, "from_migrations", "from_sources"))
+            draft = (
+                None
+                if change.is_empty()
+                else complete_grants(
+                    cluster, "from_migrations", "from_sources", render(name, change)
+                )
+            )
         finally:
             cluster.destroy()
-    if change.is_empty():
+    if draft is None:
         return None
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
     path = dbbuild.MIGRATIONS_DIR / f"{stamp}_{name}.sql"
-    path.write_text(render(name, change))
+    path.write_text(draft)
     # The CLI writes upper-case, quoted SQL; the house style is sqlfluff's (.sqlfluff).
     subprocess.run(
         [sys.executable, "-m", "sqlfluff", "fix", "--quiet", str(path)],

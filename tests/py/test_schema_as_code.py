@@ -85,7 +85,7 @@ def test_the_cli_recorded_every_migration_it_applied(both_builds: tuple[str, str
         ("alter publication supabase_realtime drop table public.notifications", "publication"),
         ("drop trigger order_messages_notify on public.order_messages", "triggers"),
         ("alter table public.orders drop constraint buyer_is_not_the_seller", "constraints"),
-        ("drop index public.orders_due_idx", "indexes"),
+        ("drop index public.orders_buyer_id_idx", "indexes"),
         ("alter type public.gig_status add value 'archived'", "types"),
         (
             "update private.order_transitions set to_status = 'completed'"
@@ -109,6 +109,41 @@ def test_the_drift_check_notices_a_change_of_any_kind(
         assert f"{section}:" in differences(declared, drifted)
     finally:
         drop_database(cluster, copy)
+
+
+def test_a_drafted_migration_grants_exactly_what_the_sources_grant(
+    cluster: LocalCluster, both_builds: tuple[str, str]
+) -> None:
+    # What the CLI's diff drafts for a new table: the table, not its privileges. On a
+    # hosted project the API roles would then keep the platform's default ALL.
+    table = "create table public.drafted_notes (id bigint primary key, body text not null)"
+    sources = f"""{table};
+        alter table public.drafted_notes enable row level security;
+        revoke all on table public.drafted_notes from anon, authenticated, service_role;
+        grant select on table public.drafted_notes to authenticated;
+        grant select, insert (body) on table public.drafted_notes to service_role;"""
+    declared = "grants_declared"
+    with psycopg.connect(cluster.admin_url, autocommit=True) as admin:
+        admin.execute(f'drop database if exists "{declared}" with (force)')
+        admin.execute(f'create database "{declared}" template "{DECLARED}"')
+    try:
+        with psycopg.connect(cluster.url("postgres", declared), autocommit=True) as conn:
+            conn.execute(sources)
+        draft = f"{table};\nalter table public.drafted_notes enable row level security;\n"
+        completed = schema_changes.complete_grants(cluster, MIGRATED, declared, draft)
+    finally:
+        drop_database(cluster, declared)
+        drop_database(cluster, f"{MIGRATED}_trial")
+    assert "Still different" not in completed, completed
+    statements = [line for line in completed.splitlines() if line.startswith(("revoke", "grant"))]
+    assert statements == [
+        "revoke all on table public.drafted_notes from public, anon, authenticated, service_role;",
+        "grant select on table public.drafted_notes to authenticated;",
+        "grant select on table public.drafted_notes to service_role;",
+        "revoke all (body) on table public.drafted_notes from public, anon, authenticated,"
+        " service_role;",
+        "grant insert (body) on table public.drafted_notes to service_role;",
+    ]
 
 
 def test_every_landed_migration_is_unchanged_and_recorded() -> None:
