@@ -1,11 +1,11 @@
 -- Live order channels in Supabase Realtime; the policies are in policies/realtime.sql.
 
--- Private channels `order:<order_id>` (typing, who is online): the order's two parties.
+-- Private channels `order:<order_id>` (typing, who is online): the order's two parties
+-- (not admins, who may see every order but have no business in its live channel).
 create or replace function private.is_order_channel_participant(topic text)
 returns boolean
 language sql
 stable
-security definer
 set search_path = ''
 as $$
     select exists (

@@ -1,9 +1,9 @@
 -- Files in Supabase Storage. The Storage API runs every read and write of an object as the
 -- requesting user (role and JWT claims), so the policies on storage.objects are the whole
 -- authorization, signed URLs included. These helpers give those policies one reading of
--- each path convention (security definer: they look at orders and gigs whatever the
--- caller may read), and record which files a delivery or a brief refers to: the evidence
--- nobody may overwrite or delete.
+-- each path convention, and record which files a delivery or a brief refers to: the
+-- evidence nobody may overwrite or delete. The order-file helpers read orders and order
+-- files as the caller, under the caller's own policies there.
 --
 --   order-files/<order_id>/requirements/<file>   the buyer, while the brief is open
 --   order-files/<order_id>/deliveries/<file>     the seller, while work is under way
@@ -53,23 +53,17 @@ as $$
     where parts[2] in ('requirements', 'deliveries') and private.canonical_uuid(parts[1]) is not null
 $$;
 
--- The order's buyer, its seller and admins read its files (admins: for disputes).
+-- The order's buyer, its seller and admins read its files (admins: for disputes): the
+-- people who may see the order.
 create or replace function private.can_read_order_file(object_name text)
 returns boolean
 language sql
 stable
-security definer
 set search_path = ''
 as $$
     select exists (
-        select 1
-        from public.orders as o
+        select 1 from public.orders as o
         where o.id = (private.order_file_folder(object_name)).order_id
-            and (
-                o.buyer_id = (select auth.uid())
-                or o.seller_id = (select auth.uid())
-                or (select private.is_admin())
-            )
     )
 $$;
 
@@ -79,7 +73,6 @@ create or replace function private.can_upload_order_file(object_name text)
 returns boolean
 language sql
 stable
-security definer
 set search_path = ''
 as $$
     select exists (
@@ -97,11 +90,11 @@ as $$
 $$;
 
 -- A file a submitted brief or delivery refers to: evidence, never replaced or removed.
+-- (Whoever may touch an order file may see the order's file records.)
 create or replace function private.is_order_evidence(object_id uuid)
 returns boolean
 language sql
 stable
-security definer
 set search_path = ''
 as $$
     select exists (select 1 from public.order_files as f where f.storage_object_id = object_id)
@@ -207,34 +200,46 @@ begin
 end;
 $$;
 
--- Files of orders cancelled before any delivery, for the worker to remove through the
--- Storage API (direct deletes are refused). An order with nothing left is marked done.
--- An order's files are the names from '<id>/' up to '<id>0' ('0' follows '/'), compared
--- bytewise (~>=~, ~<~): the range Storage's text_pattern_ops index on name answers, in
--- any collation, where a LIKE with a computed prefix scans every file.
+-- Files of orders cancelled before any delivery (their remove_files timer is due), for
+-- the worker to remove through the Storage API (direct deletes are refused). An order
+-- with nothing left gets its remove_files action, which disarms the timer. An order's
+-- files are the names from '<id>/' up to '<id>0' ('0' follows '/'), compared bytewise
+-- (~>=~, ~<~): the range Storage's text_pattern_ops index on name answers, in any
+-- collation, where a LIKE with a computed prefix scans every file.
 create or replace function public.order_files_to_remove(max_files integer default 200)
 returns table (order_id uuid, path text)
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+    cleared uuid;
 begin
-    update public.orders as o
-    set files_removed_at = pg_catalog.now()
-    where o.status = 'cancelled' and o.delivered_at is null and o.files_removed_at is null
-        and not exists (
-            select 1 from storage.objects as s
-            where s.bucket_id = 'order-files'
-                and s.name ~>=~ (o.id::text || '/') and s.name ~<~ (o.id::text || '0')
+    for cleared in
+        select d.order_id from private.order_deadlines as d
+        where d.action = 'remove_files' and d.due_at <= pg_catalog.now()
+            and not exists (
+                select 1 from storage.objects as s
+                where s.bucket_id = 'order-files'
+                    and s.name ~>=~ (d.order_id::text || '/') and s.name ~<~ (d.order_id::text || '0')
+            )
+    loop
+        -- The order first, as every writer of an order's timers locks it: no cycle.
+        perform 1 from public.orders as o where o.id = cleared for update skip locked;
+        continue when not found;
+        continue when not exists (
+            select 1 from private.order_deadlines as d where d.order_id = cleared and d.action = 'remove_files'
         );
+        perform private.record_order_action(cleared, 'remove_files', '{}', 'system');
+    end loop;
     return query
-    select o.id, s.name
-    from public.orders as o
+    select d.order_id, s.name
+    from private.order_deadlines as d
     join storage.objects as s
         on s.bucket_id = 'order-files'
-        and s.name ~>=~ (o.id::text || '/') and s.name ~<~ (o.id::text || '0')
-    where o.status = 'cancelled' and o.delivered_at is null and o.files_removed_at is null
-    order by o.cancelled_at, s.name
+        and s.name ~>=~ (d.order_id::text || '/') and s.name ~<~ (d.order_id::text || '0')
+    where d.action = 'remove_files' and d.due_at <= pg_catalog.now()
+    order by d.due_at, s.name
     limit least(greatest(max_files, 1), 1000);
 end;
 $$;
@@ -253,6 +258,8 @@ authenticated;
 revoke execute on function public.order_files_to_remove(integer) from public, anon, authenticated;
 -- Policies on storage.objects run as the requesting role.
 grant execute on function private.path_parts(text, integer) to authenticated, service_role;
+grant execute on function private.canonical_uuid(text) to authenticated, service_role;
+grant execute on function private.order_file_folder(text) to authenticated, service_role;
 grant execute on function private.can_read_order_file(text) to authenticated, service_role;
 grant execute on function private.can_upload_order_file(text) to authenticated, service_role;
 grant execute on function private.is_order_evidence(uuid) to authenticated, service_role;

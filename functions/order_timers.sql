@@ -1,7 +1,14 @@
--- Timers: everything that happens because time passed. One function, called by the worker
--- on a schedule (or by pg_cron). Each step claims its rows with FOR UPDATE SKIP LOCKED,
--- so concurrent runs split the work instead of doing it twice, and each step's condition
--- is the state itself, so running again does nothing new. `as_of` lets tests move time.
+-- Timers: everything that happens because time passed. Which actions are timers, after
+-- how long and counted from what, are columns of their edges in private.order_transitions;
+-- the state machine keeps each order's armed timers in private.order_deadlines as it
+-- moves. This runs the due ones the database carries out (the worker runs those that
+-- need an outbound call), on a schedule from the worker or pg_cron.
+--
+-- Each due timer's order is locked first and skipped when another transaction holds it,
+-- so concurrent runs split the work; each is still due after the lock or it is left
+-- alone, so a run never acts twice; each runs in its own subtransaction, so one that
+-- fails is counted and the others go on. `as_of` is the time everything is stamped with
+-- (tests move it).
 
 create or replace function public.run_due_timers(
     as_of timestamptz default now(), batch_size integer default 500
@@ -12,104 +19,41 @@ security definer
 set search_path = ''
 as $$
 declare
-    settings private.platform_settings;
-    due_order record;
-    checkouts_expired integer := 0;
-    auto_completed integer := 0;
-    cancellations_applied integer := 0;
-    marked_late integer := 0;
-    marked_very_late integer := 0;
-    reviews_released integer := 0;
+    due record;
+    applied jsonb := '{}'::jsonb;
+    failures integer := 0;
 begin
     if batch_size is null or batch_size not between 1 and 10000 then
         raise exception using errcode = '22023', message = 'batch_size must be between 1 and 10000';
     end if;
-    select s.* into settings from private.platform_settings as s;
-
-    -- Only checkouts Whop never opened: one that Whop did open may have been paid with
-    -- its webhook lost, so reconciliation asks Whop before it cancels (expire_unpaid_checkout).
-    for due_order in
-        select o.id from public.orders as o
-        where o.status = 'pending_payment' and o.checkout_expires_at <= as_of
-            and o.whop_checkout_id is null
-        order by o.checkout_expires_at limit batch_size
-        for update skip locked
+    for due in
+        select d.order_id, d.action
+        from private.order_deadlines as d
+        where d.due_at <= as_of
+            and exists (
+                select 1 from private.order_transitions as t
+                where t.action = d.action and t.timer_runner = 'database'
+            )
+        order by d.due_at
+        limit batch_size
     loop
-        perform private.apply_order_action(due_order.id, 'expire_checkout', 'system');
-        checkouts_expired := checkouts_expired + 1;
-    end loop;
-
-    for due_order in
-        select o.id from public.orders as o
-        where o.status = 'delivered' and o.delivered_at <= as_of - settings.auto_complete_after
-        order by o.delivered_at limit batch_size
-        for update skip locked
-    loop
-        perform private.apply_order_action(due_order.id, 'auto_complete', 'system');
-        auto_completed := auto_completed + 1;
-    end loop;
-
-    for due_order in
-        select o.id from public.orders as o
-        where o.status = 'cancel_requested'
-            and o.cancellation_requested_at <= as_of - settings.cancellation_request_expires_after
-        order by o.cancellation_requested_at limit batch_size
-        for update skip locked
-    loop
-        perform private.apply_order_action(due_order.id, 'expire_cancellation_request', 'system');
-        cancellations_applied := cancellations_applied + 1;
-    end loop;
-
-    for due_order in
-        select o.id, o.buyer_id, o.seller_id, o.gig_title, o.status,
-            o.due_at <= as_of - settings.very_late_after as very_late
-        from public.orders as o
-        where o.status in ('in_progress', 'revision_requested')
-            and o.very_late_at is null
-            and o.due_at <= as_of
-            and (o.late_at is null or o.due_at <= as_of - settings.very_late_after)
-        order by o.due_at limit batch_size
-        for update skip locked
-    loop
-        update public.orders as o
-        set late_at = coalesce(o.late_at, pg_catalog.now()),
-            very_late_at = case when due_order.very_late then pg_catalog.now() end
-        where o.id = due_order.id;
-        insert into public.order_events (order_id, actor, action, from_status, to_status)
-        values (
-            due_order.id, 'system', case when due_order.very_late then 'mark_very_late' else 'mark_late' end,
-            due_order.status, due_order.status
+        perform 1 from public.orders as o where o.id = due.order_id for update skip locked;
+        continue when not found;
+        continue when not exists (
+            select 1 from private.order_deadlines as d
+            where d.order_id = due.order_id and d.action = due.action and d.due_at <= as_of
         );
-        perform private.notify(due_order.buyer_id, due_order.id, 'late',
-            format('%s is past its due date', due_order.gig_title));
-        perform private.notify(due_order.seller_id, due_order.id, 'late',
-            format('%s is past its due date: deliver as soon as you can', due_order.gig_title));
-        if due_order.very_late then
-            marked_very_late := marked_very_late + 1;
-        else
-            marked_late := marked_late + 1;
-        end if;
+        begin
+            perform private.record_order_action(due.order_id, due.action, '{}', 'system', as_of);
+            applied := applied || pg_catalog.jsonb_build_object(
+                due.action::text, coalesce((applied ->> due.action::text)::integer, 0) + 1
+            );
+        exception when others then
+            failures := failures + 1;
+            raise warning 'timer % of order % failed: %', due.action, due.order_id, sqlerrm;
+        end;
     end loop;
-
-    for due_order in
-        select o.id from public.orders as o
-        where o.status = 'completed' and o.reviews_released_at is null
-            and o.completed_at <= as_of - settings.reviews_released_after
-        order by o.completed_at limit batch_size
-        for update skip locked
-    loop
-        perform private.release_reviews(due_order.id);
-        reviews_released := reviews_released + 1;
-    end loop;
-
-    return pg_catalog.jsonb_build_object(
-        'checkouts_expired', checkouts_expired,
-        'auto_completed', auto_completed,
-        'cancellation_requests_applied', cancellations_applied,
-        'marked_late', marked_late,
-        'marked_very_late', marked_very_late,
-        'reviews_released', reviews_released
-    );
+    return applied || pg_catalog.jsonb_build_object('failed', failures);
 end;
 $$;
 

@@ -1,11 +1,19 @@
 -- Seller money after the sale: balances and withdrawals. Earnings clear a configurable
--- period after completion (private.platform_settings.clearance_period); a withdrawal
--- takes from the cleared amount the moment it is requested, and gives it back if Whop
--- fails, cancels or denies it.
+-- period after completion (private.platform_settings.clearance_period). A withdrawal takes
+-- from the cleared amount the moment it is requested and gives it back if Whop fails,
+-- cancels or denies it; a refund takes the seller's share the moment it is requested. A
+-- refund that settles after the money was withdrawn, or a lost chargeback's fee the
+-- seller bears, leaves a debt that later earnings pay first: available is never negative.
 
--- A seller's money per currency: pending (not yet cleared), available (cleared, minus
--- withdrawals not failed), withdrawing (in flight at Whop), withdrawn (paid out), and
--- refunded (their share given back to buyers).
+-- A seller's money per currency, as the caller may see it (the seller: their own; an
+-- admin: anyone's):
+--   pending      earnings not yet cleared (net of refunds, settled or asked for)
+--   available    what may be withdrawn now
+--   withdrawing  in flight at Whop
+--   withdrawn    paid out
+--   refunded     the seller's share given back to buyers
+--   held         the seller's share of refunds asked for and not yet settled
+--   debt         what the seller owes: charges and refunds beyond the cleared earnings
 create or replace function private.balances_of(target_seller uuid)
 returns table (
     currency text,
@@ -13,32 +21,45 @@ returns table (
     available_cents bigint,
     withdrawing_cents bigint,
     withdrawn_cents bigint,
-    refunded_cents bigint
+    refunded_cents bigint,
+    held_cents bigint,
+    debt_cents bigint
 )
 language sql
 stable
-security definer
 set search_path = ''
 as $$
     with settings as (
         select s.clearance_period from private.platform_settings as s
     ),
-    earned as (
+
+    orders_now as (
         select
             o.currency,
-            coalesce(pg_catalog.sum(o.seller_net_cents - o.net_refunded_cents) filter (
-                where o.status not in ('completed', 'cancelled', 'refunded')
-                    or o.completed_at > pg_catalog.now() - (select clearance_period from settings)
-            ), 0)::bigint as pending_cents,
-            coalesce(pg_catalog.sum(o.seller_net_cents - o.net_refunded_cents) filter (
-                where o.status = 'completed'
-                    and o.completed_at <= pg_catalog.now() - (select clearance_period from settings)
-            ), 0)::bigint as cleared_cents,
-            coalesce(pg_catalog.sum(o.net_refunded_cents), 0)::bigint as refunded_cents
+            o.net_refunded_cents,
+            o.status = 'completed'
+            and o.completed_at <= pg_catalog.now() - (select clearance_period from settings) as cleared,
+            -- The seller's share of refunds asked for: what is left if they settle.
+            coalesce((
+                select pg_catalog.sum(r.amount_cents - private.fee_share(o, r.amount_cents))
+                from public.refunds as r where r.order_id = o.id and r.status = 'requested'
+            ), 0) as held,
+            o.seller_net_cents - o.net_refunded_cents as net
         from public.orders as o
         where o.seller_id = target_seller and o.paid_at is not null
-        group by o.currency
     ),
+
+    earned as (
+        select
+            n.currency,
+            coalesce(pg_catalog.sum(n.net - n.held) filter (where not n.cleared), 0)::bigint as pending_cents,
+            coalesce(pg_catalog.sum(n.net - n.held) filter (where n.cleared), 0)::bigint as cleared_cents,
+            coalesce(pg_catalog.sum(n.net_refunded_cents), 0)::bigint as refunded_cents,
+            coalesce(pg_catalog.sum(n.held), 0)::bigint as held_cents
+        from orders_now as n
+        group by n.currency
+    ),
+
     paid_out as (
         select
             w.currency,
@@ -50,16 +71,49 @@ as $$
         from public.withdrawals as w
         where w.seller_id = target_seller
         group by w.currency
+    ),
+
+    adjusted as (
+        select a.currency, pg_catalog.sum(a.amount_cents)::bigint as adjustment_cents
+        from public.seller_adjustments as a
+        where a.seller_id = target_seller
+        group by a.currency
+    ),
+
+    currencies as (
+        select e.currency from earned as e
+        union
+        select p.currency from paid_out as p
+        union
+        select a.currency from adjusted as a
+    ),
+
+    totals as (
+        select
+            c.currency,
+            coalesce(e.pending_cents, 0) as pending_cents,
+            coalesce(e.cleared_cents, 0) + coalesce(a.adjustment_cents, 0)
+            - coalesce(p.withdrawing_cents, 0) - coalesce(p.withdrawn_cents, 0) as spendable_cents,
+            coalesce(p.withdrawing_cents, 0) as withdrawing_cents,
+            coalesce(p.withdrawn_cents, 0) as withdrawn_cents,
+            coalesce(e.refunded_cents, 0) as refunded_cents,
+            coalesce(e.held_cents, 0) as held_cents
+        from currencies as c
+        left join earned as e on e.currency = c.currency
+        left join paid_out as p on p.currency = c.currency
+        left join adjusted as a on a.currency = c.currency
     )
+
     select
-        coalesce(e.currency, p.currency),
-        coalesce(e.pending_cents, 0),
-        coalesce(e.cleared_cents, 0) - coalesce(p.withdrawing_cents, 0) - coalesce(p.withdrawn_cents, 0),
-        coalesce(p.withdrawing_cents, 0),
-        coalesce(p.withdrawn_cents, 0),
-        coalesce(e.refunded_cents, 0)
-    from earned as e
-    full join paid_out as p on p.currency = e.currency
+        t.currency,
+        t.pending_cents,
+        greatest(t.spendable_cents, 0),
+        t.withdrawing_cents,
+        t.withdrawn_cents,
+        t.refunded_cents,
+        t.held_cents,
+        greatest(-t.spendable_cents, 0)
+    from totals as t
 $$;
 
 -- The caller's balance (or any seller's, for an admin).
@@ -70,11 +124,12 @@ returns table (
     available_cents bigint,
     withdrawing_cents bigint,
     withdrawn_cents bigint,
-    refunded_cents bigint
+    refunded_cents bigint,
+    held_cents bigint,
+    debt_cents bigint
 )
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
 declare
@@ -87,11 +142,12 @@ begin
 end;
 $$;
 
--- Reserve a withdrawal of at most the available balance. The seller's account row is
--- locked first, so two requests at once are decided one after the other and can never
--- overdraw. Returns the withdrawal and the Whop company that pays it.
+-- Reserve a withdrawal of at most the available balance, to Whop's default payout method
+-- or the one named. The seller's account row is locked first (refund requests lock it
+-- too), so withdrawals and refunds of the same money are decided one after the other and
+-- can never both have it. Returns the withdrawal and the Whop company that pays it.
 create or replace function public.request_withdrawal(
-    seller_id uuid, amount_cents integer, currency text default 'USD'
+    seller_id uuid, amount_cents integer, currency text default 'USD', payout_method_id text default null
 )
 returns jsonb
 language plpgsql
@@ -115,6 +171,9 @@ begin
     if amount_cents is null or amount_cents <= 0 then
         raise exception using errcode = '22023', message = 'amount_cents must be a positive number of cents';
     end if;
+    if payout_method_id is not null and pg_catalog.char_length(payout_method_id) not between 1 and 100 then
+        raise exception using errcode = '22023', message = 'payout_method_id must be 1 to 100 characters';
+    end if;
     select b.available_cents into available
     from private.balances_of(account.user_id) as b
     where b.currency = pg_catalog.upper(request_withdrawal.currency);
@@ -126,8 +185,8 @@ begin
                 amount_cents, coalesce(available, 0), pg_catalog.upper(request_withdrawal.currency)
             );
     end if;
-    insert into public.withdrawals (seller_id, amount_cents, currency)
-    values (account.user_id, amount_cents, pg_catalog.upper(request_withdrawal.currency))
+    insert into public.withdrawals (seller_id, amount_cents, currency, whop_payout_method_id)
+    values (account.user_id, amount_cents, pg_catalog.upper(request_withdrawal.currency), payout_method_id)
     returning * into created;
     return pg_catalog.jsonb_build_object(
         'withdrawal', pg_catalog.to_jsonb(created), 'whop_company_id', account.whop_company_id
@@ -192,6 +251,37 @@ begin
 end;
 $$;
 
+-- Whop refused to make a withdrawal the worker asked for: it failed, and the money is the
+-- seller's to withdraw again.
+create or replace function public.record_withdrawal_refused(withdrawal_id uuid, reason text)
+returns public.withdrawals
+language sql
+security definer
+set search_path = ''
+as $$
+    select public.record_withdrawal(withdrawal_id, null, 'failed', pg_catalog.left(reason, 500))
+$$;
+
+-- A seller's withdrawal, for the worker's answer to them (only their own).
+create or replace function public.seller_withdrawal(seller_id uuid, withdrawal_id uuid)
+returns public.withdrawals
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+    found public.withdrawals;
+begin
+    select w.* into found from public.withdrawals as w
+    where w.id = seller_withdrawal.withdrawal_id and w.seller_id = seller_withdrawal.seller_id;
+    if found.id is null then
+        raise exception using errcode = 'P0002', message = format('withdrawal %s not found', withdrawal_id);
+    end if;
+    return found;
+end;
+$$;
+
 -- Operators: how long earnings wait after completion before they can be withdrawn (the
 -- window for disputes and chargebacks).
 create or replace function public.set_clearance_period(days integer)
@@ -214,12 +304,19 @@ end;
 $$;
 
 revoke execute on function private.balances_of(uuid) from public, anon, authenticated;
+grant execute on function private.balances_of(uuid) to authenticated, service_role;
 revoke execute on function public.set_clearance_period(integer) from public, anon, authenticated;
+revoke execute on function public.seller_withdrawal(uuid, uuid) from public, anon, authenticated;
+grant execute on function public.seller_withdrawal(uuid, uuid) to service_role;
+revoke execute on function public.record_withdrawal_refused(uuid, text) from public, anon, authenticated;
+grant execute on function public.record_withdrawal_refused(uuid, text) to service_role;
 grant execute on function public.set_clearance_period(integer) to service_role;
 revoke execute on function public.seller_balance(uuid) from public, anon;
-revoke execute on function public.request_withdrawal(uuid, integer, text) from public, anon, authenticated;
+revoke execute on function public.request_withdrawal(uuid, integer, text, text) from public,
+anon,
+authenticated;
 revoke execute on function private.withdrawal_status_of(text) from public, anon, authenticated;
 revoke execute on function public.record_withdrawal(uuid, text, text, text) from public, anon, authenticated;
 grant execute on function public.seller_balance(uuid) to authenticated, service_role;
-grant execute on function public.request_withdrawal(uuid, integer, text) to service_role;
+grant execute on function public.request_withdrawal(uuid, integer, text, text) to service_role;
 grant execute on function public.record_withdrawal(uuid, text, text, text) to service_role;

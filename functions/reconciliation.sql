@@ -1,13 +1,14 @@
 -- Reconciliation: webhooks are the fast path, Whop's API the source of truth. The worker
--- asks Whop about everything still waiting on it and applies the answer through the
--- webhook handlers (apply_whop_object), so the two paths cannot disagree. These
--- functions hand out what to ask about, remember when each thing was last asked about
--- (the watermark), and cancel checkouts Whop confirmed unpaid. All service-role only.
+-- asks Whop about everything still waiting on it and hands the answers to the same entry
+-- points as the webhooks (functions/whop_objects.sql), so the two paths cannot disagree.
+-- This hands out what to ask about and remembers when each thing was last asked about
+-- (the watermark). Service-role only.
 
 -- Claim what is waiting on Whop and was not asked about within `recheck_after`: pending
--- payments (by checkout), requested refunds (by payment), sellers whose KYC is pending (by
--- company), withdrawals in flight (by Whop's id). An expired checkout is due again after a
--- minute, since it must be settled.
+-- payments (by checkout), requested refunds and refunds of quarantined payments (by
+-- payment), sellers whose KYC is pending or whose payouts are not enabled yet (by
+-- company: ledger account and payout methods), withdrawals in flight (by Whop's
+-- id). An expired checkout is due again after a minute, since it must be settled.
 -- Claiming stamps private.whop_checks (the watermark, and a lease): claims are
 -- serialized, so concurrent workers never get the same item.
 create or replace function public.claim_reconciliation_work(
@@ -32,16 +33,21 @@ begin
             o.whop_checkout_id as whop_id,
             o.checkout_expires_at <= pg_catalog.now() as expired
         from public.orders as o
-        where o.status = 'pending_payment' and o.whop_checkout_id is not null
+        where o.whop_payment_id is null and o.whop_checkout_id is not null and o.cancelled_at is null
         union all
         select 'refund', r.id::text, o.whop_payment_id, false
         from public.refunds as r
         join public.orders as o on o.id = r.order_id
         where r.status = 'requested' and o.whop_payment_id is not null
         union all
+        select 'quarantine_refund', q.whop_payment_id, q.whop_payment_id, false
+        from public.quarantined_payments as q
+        where q.refund_submitted_at is not null and q.refunded_at is null
+        union all
         select 'kyc', s.user_id::text, s.whop_company_id, false
         from public.seller_accounts as s
-        where s.kyc_status = 'pending' and s.whop_company_id is not null
+        where s.whop_company_id is not null
+            and (s.kyc_status = 'pending' or (s.kyc_status = 'verified' and not s.payout_enabled))
         union all
         select 'withdrawal', w.id::text, w.whop_withdrawal_id, false
         from public.withdrawals as w
@@ -66,30 +72,6 @@ begin
 end;
 $$;
 
--- Whop says this expired checkout was never paid: the order is cancelled. Anything else
--- (not pending, not expired, no checkout) is refused, so a stale answer cannot cancel a
--- paid order.
-create or replace function public.expire_unpaid_checkout(target_order_id uuid)
-returns public.orders
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-    target public.orders := private.lock_order(target_order_id);
-begin
-    if target.status <> 'pending_payment' or target.whop_checkout_id is null
-        or target.checkout_expires_at > pg_catalog.now() then
-        raise exception using
-            errcode = '55000',
-            message = format('order %s is not an expired checkout awaiting payment', target_order_id);
-    end if;
-    return private.apply_order_action(target.id, 'expire_checkout', 'system');
-end;
-$$;
-
 revoke execute on function public.claim_reconciliation_work(integer, interval)
 from public, anon, authenticated;
-revoke execute on function public.expire_unpaid_checkout(uuid) from public, anon, authenticated;
 grant execute on function public.claim_reconciliation_work(integer, interval) to service_role;
-grant execute on function public.expire_unpaid_checkout(uuid) to service_role;

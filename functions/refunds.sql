@@ -1,54 +1,8 @@
--- Refunds go out through Whop. A refund is requested here (an admin's decision, a paid
--- order cancelled, a dispute resolved with a refund), submitted to Whop once by the
--- worker, and settled only when Whop confirms it (webhook or reconciliation, through
--- record_refund). Submission is claimed and stamped before the call, so a refund is
--- never sent twice, even when a worker dies mid-call.
-
--- Admin: refund an order fully (amount_cents null) or partly.
-create or replace function public.request_refund(
-    order_id uuid, amount_cents integer default null, reason text default null
-)
-returns public.refunds
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-    target public.orders;
-    amount integer;
-    requested public.refunds;
-begin
-    if not private.is_admin() then
-        raise exception using errcode = '42501', message = 'only an admin refunds an order';
-    end if;
-    target := private.lock_order(order_id);
-    if target.paid_at is null then
-        raise exception using errcode = '55000', message = format('order %s was never paid', target.id);
-    end if;
-    amount := coalesce(amount_cents, private.refundable_cents(target));
-    if amount <= 0 or amount > private.refundable_cents(target) then
-        raise exception using
-            errcode = '22023',
-            message = format(
-                'refund of %s is not between 1 and the %s left to refund on order %s',
-                amount, private.refundable_cents(target), target.id
-            );
-    end if;
-    insert into public.refunds (order_id, amount_cents, reason, requested_by)
-    values (
-        target.id, amount,
-        coalesce(pg_catalog.left(pg_catalog.btrim(reason), 500), 'refunded by an operator'),
-        auth.uid()
-    )
-    returning * into requested;
-    insert into public.order_events (order_id, actor, actor_id, action, from_status, to_status, details)
-    values (
-        target.id, 'admin', auth.uid(), 'refund_requested', target.status, target.status,
-        pg_catalog.jsonb_build_object('refund_id', requested.id, 'amount_cents', amount)
-    );
-    return requested;
-end;
-$$;
+-- Refunds go out through Whop. A refund is asked for by an order action (an admin's
+-- request_refund or resolve_dispute_refund, or a paid order ending cancelled), sent to
+-- Whop once by the worker, and settled only when Whop confirms it (its refund object,
+-- through apply_whop_refund). Sending is claimed and stamped before the call, so a refund
+-- is never sent twice, even when a worker dies mid-call.
 
 -- Worker: the requested refunds to send to Whop now, each handed out once. `only_refund`
 -- claims one named refund (an operator's, sent at once).
@@ -62,30 +16,55 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+    candidate record;
 begin
-    return query
-    with claimed as (
-        update public.refunds as r
-        set submitted_at = pg_catalog.now()
-        where r.id in (
-            select q.id from public.refunds as q
-            join public.orders as o on o.id = q.order_id
-            where q.status = 'requested' and q.submitted_at is null and o.whop_payment_id is not null
-                and (only_refund is null or q.id = only_refund)
-            order by q.created_at
-            limit least(greatest(max_refunds, 1), 100)
-            for update of q skip locked
-        )
-        returning r.id, r.order_id, r.amount_cents
-    )
-    select c.id, c.order_id, o.whop_payment_id, c.amount_cents,
-        c.amount_cents = o.subtotal_cents - o.refunded_cents
-    from claimed as c
-    join public.orders as o on o.id = c.order_id;
+    for candidate in
+        select q.id, o as target
+        from public.refunds as q
+        join public.orders as o on o.id = q.order_id
+        where q.status = 'requested' and q.submitted_at is null and o.whop_payment_id is not null
+            and (only_refund is null or q.id = only_refund)
+        order by q.created_at
+        limit least(greatest(max_refunds, 1), 100)
+        for update of q skip locked
+    loop
+        perform private.write_refund(candidate.target, 'submit', request_id => candidate.id);
+        refund_id := candidate.id;
+        order_id := (candidate.target).id;
+        whop_payment_id := (candidate.target).whop_payment_id;
+        select r.amount_cents into amount_cents from public.refunds as r where r.id = candidate.id;
+        full_refund := amount_cents = (candidate.target).subtotal_cents - (candidate.target).refunded_cents;
+        return next;
+    end loop;
 end;
 $$;
 
-revoke execute on function public.request_refund(uuid, integer, text) from public, anon, authenticated;
+-- Worker: Whop refused a refund it was asked for: the request is closed (an order
+-- action, so both parties and the log know) and the amount is refundable again.
+create or replace function public.record_refund_failed(refund_request_id uuid, reason text default null)
+returns public.refunds
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    failed public.refunds;
+begin
+    select r.* into failed from public.refunds as r where r.id = refund_request_id and r.status = 'requested';
+    if failed.id is null then
+        raise exception using errcode = 'P0002', message = format('no requested refund %s', refund_request_id);
+    end if;
+    perform private.record_order_action(
+        failed.order_id, 'refund_failed',
+        pg_catalog.jsonb_build_object('refund_id', failed.id, 'reason', pg_catalog.left(reason, 300)), 'system'
+    );
+    select r.* into failed from public.refunds as r where r.id = refund_request_id;
+    return failed;
+end;
+$$;
+
 revoke execute on function public.claim_refunds_to_submit(integer, uuid) from public, anon, authenticated;
-grant execute on function public.request_refund(uuid, integer, text) to authenticated, service_role;
+revoke execute on function public.record_refund_failed(uuid, text) from public, anon, authenticated;
 grant execute on function public.claim_refunds_to_submit(integer, uuid) to service_role;
+grant execute on function public.record_refund_failed(uuid, text) to service_role;

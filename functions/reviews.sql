@@ -1,6 +1,10 @@
 -- Reviews: one per side per completed order, hidden until both sides have reviewed or
--- the release period has passed, so neither side can retaliate. Released buyer reviews
--- feed the gig's and the seller's rating, which search ranks by.
+-- the release period has passed (the release_reviews timer of a completed order), so
+-- neither side can retaliate. Released buyer reviews feed the gig's and the seller's
+-- rating, which search ranks by.
+--
+-- A participant writes a review by inserting its order, stars and text; the definer
+-- trigger below checks who they are on the order and fills in the rest.
 
 create or replace function private.refresh_ratings(target_gig_id uuid)
 returns void
@@ -28,92 +32,101 @@ as $$
     where s.user_id = (select g.seller_id from public.gigs as g where g.id = target_gig_id);
 $$;
 
-revoke execute on function private.refresh_ratings(uuid) from public, anon, authenticated;
-
--- Publish an order's reviews (both, or the one that exists) and refresh the ratings.
-create or replace function private.release_reviews(target_order_id uuid)
-returns void
+-- Who is reviewing whom, checked and filled in before the row is stored.
+create or replace function private.complete_review()
+returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
 declare
-    released_gig_id uuid;
-begin
-    update public.orders as o
-    set reviews_released_at = pg_catalog.now()
-    where o.id = target_order_id and o.reviews_released_at is null
-    returning o.gig_id into released_gig_id;
-    if released_gig_id is null then
-        return;
-    end if;
-    update public.reviews as r
-    set released_at = pg_catalog.now()
-    where r.order_id = target_order_id and r.released_at is null;
-    perform private.refresh_ratings(released_gig_id);
-end;
-$$;
-
-revoke execute on function private.release_reviews(uuid) from public, anon, authenticated;
-
-create or replace function public.submit_review(order_id uuid, rating integer, body text default '')
-returns public.reviews
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-    acting_as public.order_actor := private.order_actor(order_id);
     target public.orders;
-    written public.reviews;
+    reviewer public.order_actor;
 begin
-    if acting_as not in ('buyer', 'seller') then
+    select o.* into target from public.orders as o where o.id = new.order_id for update;
+    reviewer := private.order_role(target.buyer_id, target.seller_id);
+    if target.id is null or reviewer is null then
+        raise exception using errcode = 'P0002', message = format('order %s not found', new.order_id);
+    end if;
+    if reviewer not in ('buyer', 'seller') then
         raise exception using errcode = '42501', message = 'only the buyer and the seller review an order';
     end if;
-    if rating is null or rating not between 1 and 5 then
+    if new.rating is null or new.rating not between 1 and 5 then
         raise exception using errcode = '22023', message = 'rating must be 1 to 5 stars';
     end if;
-    if pg_catalog.char_length(coalesce(body, '')) > 2000 then
+    if pg_catalog.char_length(coalesce(new.body, '')) > 2000 then
         raise exception using errcode = '22023', message = 'a review is at most 2000 characters';
     end if;
-
-    select o.* into target from public.orders as o where o.id = submit_review.order_id for update;
     if target.status <> 'completed' or target.reviews_released_at is not null then
         raise exception using
             errcode = '55000',
-            message = format('order %s cannot be reviewed: it is %s%s', order_id, target.status,
+            message = format('order %s cannot be reviewed: it is %s%s', target.id, target.status,
                 case when target.reviews_released_at is not null then ' and its review period is over' else '' end);
     end if;
-
-    insert into public.reviews (order_id, reviewer_id, reviewee_id, reviewer_role, gig_id, rating, body)
-    values (
-        target.id,
-        auth.uid(),
-        case when acting_as = 'buyer' then target.seller_id else target.buyer_id end,
-        acting_as,
-        target.gig_id,
-        rating,
-        coalesce(pg_catalog.btrim(body), '')
-    )
-    on conflict on constraint one_review_per_side do nothing
-    returning * into written;
-    if written.id is null then
+    if exists (select 1 from public.reviews as r where r.order_id = target.id and r.reviewer_role = reviewer) then
         raise exception using
-            errcode = '23505',
-            message = format('the %s has already reviewed order %s', acting_as, order_id);
+            errcode = '23505', message = format('the %s has already reviewed order %s', reviewer, target.id);
     end if;
 
-    if (select pg_catalog.count(*) from public.reviews as r where r.order_id = target.id) = 2 then
-        perform private.release_reviews(target.id);
-        select r.* into written from public.reviews as r where r.id = written.id;
-    end if;
+    new.reviewer_id := auth.uid();
+    new.reviewee_id := case when reviewer = 'buyer' then target.seller_id else target.buyer_id end;
+    new.reviewer_role := reviewer;
+    new.gig_id := target.gig_id;
+    new.body := coalesce(pg_catalog.btrim(new.body), '');
+    new.created_at := pg_catalog.now();
+    new.released_at := null;
+    return new;
+end;
+$$;
+
+create trigger reviews_complete
+before insert on public.reviews
+for each row execute function private.complete_review();
+
+-- The other party hears of it; the second review releases both (an order action).
+create or replace function private.after_review()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    target public.orders;
+begin
+    select o.* into target from public.orders as o where o.id = new.order_id;
     perform private.notify(
-        case when acting_as = 'buyer' then target.seller_id else target.buyer_id end,
-        target.id, 'review', format('%s: the %s left a review', target.gig_title, acting_as)
+        array[new.reviewee_id], target.id, 'review', format('%s: the %s left a review', target.gig_title, new.reviewer_role)
     );
+    if (select pg_catalog.count(*) from public.reviews as r where r.order_id = new.order_id) = 2 then
+        perform private.record_order_action(new.order_id, 'release_reviews', '{}', 'system');
+    end if;
+    return null;
+end;
+$$;
+
+create trigger reviews_released_when_both_are_in
+after insert on public.reviews
+for each row execute function private.after_review();
+
+-- Buyer or seller of a completed order: 1 to 5 stars and an optional text, once.
+create or replace function public.submit_review(order_id uuid, rating integer, body text default '')
+returns public.reviews
+language plpgsql
+set search_path = ''
+as $$
+declare
+    written public.reviews;
+begin
+    insert into public.reviews (order_id, rating, body)
+    values (submit_review.order_id, submit_review.rating, coalesce(submit_review.body, ''))
+    returning * into written;
+    select r.* into written from public.reviews as r where r.id = written.id;
     return written;
 end;
 $$;
 
+revoke execute on function private.refresh_ratings(uuid) from public, anon, authenticated;
+revoke execute on function private.complete_review() from public, anon, authenticated;
+revoke execute on function private.after_review() from public, anon, authenticated;
 revoke execute on function public.submit_review(uuid, integer, text) from public, anon, authenticated;
 grant execute on function public.submit_review(uuid, integer, text) to authenticated;

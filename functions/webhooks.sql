@@ -2,40 +2,6 @@
 -- v1 shape (see whop-api.md): money in decimal dollars, our order id in the checkout
 -- metadata under gigflow_order_id.
 
--- Whop's decimal dollars (a JSON number or string) as integer cents, exactly: numeric is
--- a decimal type, so no binary rounding ever happens.
-create or replace function private.whop_cents(amount jsonb)
-returns integer
-language plpgsql
-immutable
-set search_path = ''
-as $$
-begin
-    if amount is null or pg_catalog.jsonb_typeof(amount) = 'null' then
-        return null;
-    end if;
-    if pg_catalog.jsonb_typeof(amount) not in ('number', 'string') then
-        raise exception using errcode = '22023', message = format('%s is not an amount', amount);
-    end if;
-    return pg_catalog.round((amount #>> '{}')::numeric * 100)::integer;
-end;
-$$;
-
-revoke execute on function private.whop_cents(jsonb) from public, anon, authenticated;
-
-create or replace function private.uuid_or_null(candidate text)
-returns uuid
-language sql
-immutable
-set search_path = ''
-as $$
-    select case
-        when candidate ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then candidate::uuid
-    end
-$$;
-
-revoke execute on function private.uuid_or_null(text) from public, anon, authenticated;
-
 -- Store verified deliveries, many in one transaction (the worker groups the deliveries
 -- that arrive together, so one commit acknowledges them all). Each element is
 -- {"webhook_id": ..., "payload": {...}}; one row comes back per element, in order, with
@@ -117,56 +83,9 @@ as $$
     ) as stored
 $$;
 
--- The order a payment belongs to: by our metadata, else by the Whop payment id. Two
--- lookups rather than one OR, so each is a single primary or unique index probe.
-create or replace function private.order_for_payment(payment jsonb)
-returns public.orders
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-    found_order public.orders;
-begin
-    select o.* into found_order from public.orders as o
-    where o.id = private.uuid_or_null(payment -> 'metadata' ->> 'gigflow_order_id');
-    if found_order.id is null then
-        select o.* into found_order from public.orders as o where o.whop_payment_id = payment ->> 'id';
-    end if;
-    return found_order;
-end;
-$$;
-
-revoke execute on function private.order_for_payment(jsonb) from public, anon, authenticated;
-
--- KYC signals from Whop, mapped to our four states (whop-api.md section 4).
-create or replace function private.kyc_status_from_whop(event_type text, data jsonb)
-returns public.kyc_status
-language sql
-immutable
-set search_path = ''
-as $$
-    select case
-        when event_type = 'verification.succeeded' then 'verified'
-        when event_type = 'identity_profile.approved' then 'verified'
-        when event_type = 'identity_profile.rejected' then 'failed'
-        when event_type = 'identity_profile.needs_action' then 'pending'
-        when event_type = 'payout_account.status_updated' then
-            case data ->> 'status'
-                when 'connected' then 'verified'
-                when 'verification_failed' then 'failed'
-                when 'disabled' then 'failed'
-                when 'action_required' then 'pending'
-                when 'pending_verification' then 'pending'
-            end
-    end::public.kyc_status
-$$;
-
-revoke execute on function private.kyc_status_from_whop(text, jsonb) from public, anon, authenticated;
-
--- One event's effect. Returns the inbox status it ends in; raises on failure (the caller
--- records the error and schedules a retry).
+-- One event's effect: the entry point for the Whop object it carries
+-- (functions/whop_objects.sql). Returns the inbox status it ends in; raises on failure
+-- (the caller records the error and schedules a retry).
 create or replace function private.handle_whop_event(event_type text, payload jsonb)
 returns public.whop_event_status
 language plpgsql
@@ -175,11 +94,7 @@ set search_path = ''
 as $$
 declare
     data jsonb := payload -> 'data';
-    target public.orders;
-    request_id uuid;
-    seller uuid;
-    new_kyc public.kyc_status;
-    withdrawal_id uuid;
+    company_id text := coalesce(payload ->> 'company_id', data ->> 'company_id', data -> 'company' ->> 'id');
 begin
     -- Webhooks pinned to a dated API version carry another shape (money objects,
     -- account_id); we create ours unpinned, so such a delivery is a setup mistake.
@@ -191,150 +106,24 @@ begin
             message = 'dated webhook payload shape is not supported: recreate the webhook without an api version date';
     end if;
 
-    case
-        when event_type = 'payment.succeeded' then
-            target := private.order_for_payment(data);
-            if target.id is null then
-                return 'ignored'::public.whop_event_status;
-            end if;
-            perform public.record_payment(
-                target.id,
-                data ->> 'id',
-                coalesce(private.whop_cents(data -> 'total'), target.subtotal_cents),
-                coalesce(data ->> 'currency', target.currency),
-                -- Where the buyer came from, as it travelled through Whop with the payment.
-                coalesce((
-                    select pg_catalog.jsonb_object_agg(m.key, m.value)
-                    from pg_catalog.jsonb_each(coalesce(data -> 'metadata', '{}'::jsonb)) as m
-                    where m.key in ('visitor_id', 'session_id', 'utm_source', 'utm_medium', 'utm_campaign')
-                        and pg_catalog.jsonb_typeof(m.value) = 'string'
-                ), '{}'::jsonb)
-            );
-            -- A refund or dispute delivered before this payment waits with backoff; it
-            -- can apply now, so it need not wait out its delay. One another worker holds
-            -- is being tried right now: skipping it keeps two batches from waiting on
-            -- each other. (whop_events_waiting_payment_idx finds them without reading
-            -- the backlog.)
-            update public.whop_events as e
-            set next_attempt_at = pg_catalog.now()
-            where e.id in (
-                select w.id from public.whop_events as w
-                where w.status = 'waiting' and w.payload -> 'data' -> 'payment' ->> 'id' = data ->> 'id'
-                for update skip locked
-            );
-            return 'processed'::public.whop_event_status;
-
-        when event_type = 'payment.failed' then
-            target := private.order_for_payment(data);
-            if target.id is null or target.status <> 'pending_payment' then
-                return 'ignored'::public.whop_event_status;
-            end if;
-            perform public.record_payment_failed(target.id, data ->> 'failure_message');
-            return 'processed'::public.whop_event_status;
-
-        when event_type in ('refund.created', 'refund.updated') then
-            target := private.order_for_payment(data -> 'payment');
-            if data ->> 'status' in ('pending', 'requires_action') then
-                return 'ignored'::public.whop_event_status;
-            end if;
-            -- A refund names its payment and carries the checkout metadata: with neither
-            -- matching, the payment was not one of ours.
-            if target.id is null
-                and private.uuid_or_null(data -> 'payment' -> 'metadata' ->> 'gigflow_order_id') is null then
-                return 'ignored'::public.whop_event_status;
-            end if;
-            if target.id is null or target.paid_at is null then
-                -- The payment's own event has not been processed yet: try again later.
-                return 'waiting'::public.whop_event_status;
-            end if;
-            select r.id into request_id from public.refunds as r
-            where r.order_id = target.id and r.status = 'requested'
-                and (r.whop_refund_id = data ->> 'id'
-                    or (r.whop_refund_id is null and r.amount_cents = private.whop_cents(data -> 'amount')))
-            order by r.whop_refund_id is null, r.created_at
-            limit 1;
-            if data ->> 'status' in ('failed', 'canceled') then
-                if request_id is not null then
-                    perform public.record_refund_failed(request_id, data ->> 'status');
-                end if;
-                return 'processed'::public.whop_event_status;
-            end if;
-            if data ->> 'status' is distinct from 'succeeded' then
-                return 'ignored'::public.whop_event_status;
-            end if;
-            perform public.record_refund(
-                target.id,
-                data ->> 'id',
-                coalesce(private.whop_cents(data -> 'amount'), target.subtotal_cents - target.refunded_cents),
-                request_id
-            );
-            return 'processed'::public.whop_event_status;
-
-        when event_type in ('dispute.created', 'dispute.updated') then
-            target := private.order_for_payment(data -> 'payment');
-            if target.id is null then
-                return 'waiting'::public.whop_event_status;
-            end if;
-            -- Early warnings are not chargebacks; a real one freezes the order once.
-            if data ->> 'status' in ('needs_response', 'under_review')
-                and exists (
-                    select 1 from private.order_transitions as t
-                    where t.from_status = target.status and t.action = 'open_dispute' and t.actor = 'system'
-                ) then
-                perform private.apply_order_action(
-                    target.id, 'open_dispute', 'system',
-                    pg_catalog.jsonb_build_object(
-                        'reason', format('chargeback: %s', coalesce(data ->> 'reason', 'unknown reason')),
-                        'whop_dispute_id', data ->> 'id'
-                    )
-                );
-                return 'processed'::public.whop_event_status;
-            end if;
-            return 'ignored'::public.whop_event_status;
-
-        when event_type in (
-            'verification.succeeded', 'payout_account.status_updated',
-            'identity_profile.approved', 'identity_profile.rejected', 'identity_profile.needs_action'
-        ) then
-            new_kyc := private.kyc_status_from_whop(event_type, data);
-            select s.user_id into seller from public.seller_accounts as s
-            where s.whop_company_id = coalesce(payload ->> 'company_id', data ->> 'company_id')
-                -- A status the seller already has changes nothing.
-                and s.kyc_status is distinct from new_kyc;
-            if new_kyc is null or seller is null then
-                return 'ignored'::public.whop_event_status;
-            end if;
-            perform public.set_seller_kyc_status(seller, new_kyc);
-            return 'processed'::public.whop_event_status;
-
-        when event_type in ('withdrawal.created', 'withdrawal.updated') then
-            -- Ours by Whop's id, or the request of that company and amount still waiting
-            -- for the id (the webhook can beat the worker's own record of the answer).
-            select w.id into withdrawal_id from public.withdrawals as w
-            where w.whop_withdrawal_id = data ->> 'id';
-            if withdrawal_id is null then
-                select w.id into withdrawal_id
-                from public.withdrawals as w
-                join public.seller_accounts as s on s.user_id = w.seller_id
-                where w.whop_withdrawal_id is null and w.status = 'requested'
-                    and s.whop_company_id = coalesce(
-                        data -> 'ledger_account' ->> 'company_id', payload ->> 'company_id'
-                    )
-                    and w.amount_cents = private.whop_cents(data -> 'amount')
-                order by w.created_at
-                limit 1;
-            end if;
-            if withdrawal_id is null or private.withdrawal_status_of(data ->> 'status') is null then
-                return 'ignored'::public.whop_event_status;
-            end if;
-            perform public.record_withdrawal(
-                withdrawal_id, data ->> 'id', data ->> 'status', data ->> 'error_message'
-            );
-            return 'processed'::public.whop_event_status;
-
-        else
-            return 'ignored'::public.whop_event_status;
-    end case;
+    return case
+        when event_type like 'payment.%' then public.apply_whop_payment(data, event_type)
+        when event_type in ('refund.created', 'refund.updated') then public.apply_whop_refund(data)
+        when event_type in ('dispute.created', 'dispute.updated', 'dispute_alert.created')
+            then public.apply_whop_dispute(data, event_type)
+        when event_type = 'payout_account.status_updated'
+            then private.apply_seller_payouts(company_id, data ->> 'status')
+        when event_type in ('verification.succeeded', 'identity_profile.approved')
+            then private.apply_seller_payouts(company_id, kyc_signal => 'verified')
+        when event_type = 'identity_profile.rejected' then private.apply_seller_payouts(company_id, kyc_signal => 'failed')
+        when event_type = 'identity_profile.needs_action'
+            then private.apply_seller_payouts(company_id, kyc_signal => 'pending')
+        when event_type in ('withdrawal.created', 'withdrawal.updated')
+            then public.apply_whop_withdrawal(data, company_id => company_id)
+        when event_type = 'payout_method.created'
+            then public.apply_whop_payout_methods(company_id, pg_catalog.jsonb_build_array(data))
+        else 'ignored'
+    end;
 end;
 $$;
 
@@ -355,7 +144,7 @@ declare
     failure_state text;
     failure_message text;
 begin
-    if event.status in ('processed', 'ignored', 'unsupported') then
+    if event.status in ('processed', 'ignored', 'unsupported', 'quarantined') then
         return event.status;
     end if;
 
@@ -378,7 +167,9 @@ begin
     set status = outcome,
         attempts = e.attempts + 1,
         last_error = case when failure_state is not null then failure_state || ': ' || failure_message end,
-        processed_at = case when outcome in ('processed', 'ignored', 'unsupported') then pg_catalog.now() end,
+        processed_at = case
+            when outcome in ('processed', 'ignored', 'unsupported', 'quarantined') then pg_catalog.now()
+        end,
         -- Losing a deadlock or a lock race to another batch says nothing about the event:
         -- it is tried again at once.
         next_attempt_at = pg_catalog.now() + case

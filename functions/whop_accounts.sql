@@ -152,12 +152,12 @@ begin
 end;
 $$;
 
--- The signed-in user's own link, without its tokens.
+-- The signed-in user's own link, without its tokens (which the user may not read: column
+-- privileges and a policy on the link table).
 create or replace function public.my_whop_link()
 returns table (whop_user_id text, linked_at timestamptz)
 language sql
 stable
-security definer
 set search_path = ''
 as $$
     select l.whop_user_id, l.linked_at from private.whop_oauth_links as l

@@ -1,6 +1,5 @@
--- What the worker needs beyond the order actions: checkout preparation, seller onboarding
--- and applying what Whop's API reports through the very handlers the webhooks use. All
--- service-role only.
+-- What the worker needs beyond the order actions and Whop's objects: checkout
+-- preparation, seller onboarding, and who may ask about an order. All service-role only.
 
 -- Create the pending order and say where its money goes. A seller without a Whop
 -- company cannot take payments, and nothing is written then.
@@ -83,9 +82,11 @@ begin
 end;
 $$;
 
--- An order, as the checkout return page may ask about it: only its buyer.
-create or replace function public.order_checkout(target_order_id uuid, buyer_id uuid)
-returns public.orders
+-- What the checkout return page may ask Whop about: the order (only its buyer's), and the
+-- checkout to ask about while the order still waits for its payment (null otherwise:
+-- there is nothing Whop could change).
+create or replace function public.checkout_to_confirm(target_order_id uuid, buyer_id uuid)
+returns table (order_id uuid, status public.order_status, ask_whop_about text)
 language plpgsql
 stable
 security definer
@@ -95,11 +96,34 @@ declare
     found_order public.orders;
 begin
     select o.* into found_order from public.orders as o
-    where o.id = target_order_id and o.buyer_id = order_checkout.buyer_id;
+    where o.id = target_order_id and o.buyer_id = checkout_to_confirm.buyer_id;
     if found_order.id is null then
         raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
     end if;
-    return found_order;
+    order_id := found_order.id;
+    status := found_order.status;
+    ask_whop_about := case when found_order.status = 'pending_payment' then found_order.whop_checkout_id end;
+    return next;
+end;
+$$;
+
+-- The seller's Whop connected company, for the routes that act on it (KYC sync, payout
+-- methods, embedded components): a seller who has not onboarded is told to.
+create or replace function public.seller_whop_company(seller_id uuid)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+    company_id text := (public.seller_account_for(seller_id)).whop_company_id;
+begin
+    if company_id is null then
+        raise exception using
+            errcode = '55000', message = 'onboard with Whop first: POST /sellers/onboard';
+    end if;
+    return company_id;
 end;
 $$;
 
@@ -123,36 +147,17 @@ begin
 end;
 $$;
 
--- Apply a Whop object read from the API (a payment for the checkout return page, a
--- ledger account's payout status for KYC sync, anything reconciliation finds) through
--- the same handler as the webhook carrying it. Returns what the inbox would record.
-create or replace function public.apply_whop_object(
-    event_type text,
-    data jsonb,
-    company_id text default null
-)
-returns public.whop_event_status
-language sql
-security definer
-set search_path = ''
-as $$
-    select private.handle_whop_event(
-        event_type,
-        pg_catalog.jsonb_build_object('type', event_type, 'company_id', company_id, 'data', data)
-    )
-$$;
-
 revoke execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
 from public, anon, authenticated;
 revoke execute on function public.seller_account_for(uuid) from public, anon, authenticated;
 revoke execute on function public.link_whop_company(uuid, text) from public, anon, authenticated;
-revoke execute on function public.order_checkout(uuid, uuid) from public, anon, authenticated;
-revoke execute on function public.apply_whop_object(text, jsonb, text) from public, anon, authenticated;
+revoke execute on function public.checkout_to_confirm(uuid, uuid) from public, anon, authenticated;
+revoke execute on function public.seller_whop_company(uuid) from public, anon, authenticated;
 revoke execute on function public.order_participant(uuid, uuid) from public, anon, authenticated;
 grant execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
 to service_role;
 grant execute on function public.seller_account_for(uuid) to service_role;
 grant execute on function public.link_whop_company(uuid, text) to service_role;
-grant execute on function public.order_checkout(uuid, uuid) to service_role;
-grant execute on function public.apply_whop_object(text, jsonb, text) to service_role;
+grant execute on function public.checkout_to_confirm(uuid, uuid) to service_role;
+grant execute on function public.seller_whop_company(uuid) to service_role;
 grant execute on function public.order_participant(uuid, uuid) to service_role;

@@ -1,5 +1,6 @@
 -- Orders and everything hanging off them: the buyer, the seller and admins see them;
--- nobody else does, and nobody writes them directly: the order functions do.
+-- nobody else does. Nobody writes them but the state machine, which acts on the rows
+-- participants add to an order's log (order_events), filling in who acted.
 
 create policy "participants read their orders"
 on public.orders
@@ -34,6 +35,13 @@ on public.order_events
 for select
 to authenticated
 using (private.can_see_order(order_id));
+
+-- The state machine has checked the action and named the caller as its actor by now.
+create policy "participants act on their orders"
+on public.order_events
+for insert
+to authenticated
+with check (actor_id = (select auth.uid()));
 
 create policy "participants read their refunds"
 on public.refunds
@@ -110,11 +118,36 @@ using (private.sells_gig(gig_id));
 create policy "anyone reads released reviews"
 on public.reviews
 for select
-to anon, authenticated
+to anon
 using (released_at is not null);
 
-create policy "reviewers read their own reviews"
+create policy "users read released reviews and their own"
 on public.reviews
 for select
 to authenticated
-using (reviewer_id = (select auth.uid()));
+using (released_at is not null or reviewer_id = (select auth.uid()));
+
+-- The review trigger has checked the order and named the caller as the reviewer by now.
+create policy "participants review their completed orders"
+on public.reviews
+for insert
+to authenticated
+with check (reviewer_id = (select auth.uid()));
+
+create policy "sellers read their balance adjustments"
+on public.seller_adjustments
+for select
+to authenticated
+using (seller_id = (select auth.uid()) or (select private.is_admin()));
+
+create policy "admins read chargebacks"
+on public.chargebacks
+for select
+to authenticated
+using ((select private.is_admin()));
+
+create policy "admins read order attribution"
+on public.order_attributions
+for select
+to authenticated
+using ((select private.is_admin()));

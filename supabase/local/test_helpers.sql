@@ -159,3 +159,33 @@ end;
 $$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;
+
+-- Whop's word that an order was paid, as the payment entry point records it once it has
+-- checked the payment is the order's (the checks have tests of their own).
+create function tests.pay_order(order_id uuid, whop_payment_id text default null)
+returns public.order_events
+language sql
+security definer
+set search_path = ''
+as $$
+    select private.record_order_action(
+        order_id, 'pay',
+        pg_catalog.jsonb_build_object('whop_payment_id', coalesce(whop_payment_id, 'pay_' || order_id::text)),
+        'system'
+    )
+$$;
+
+-- Whop's word that a refund of `amount_cents` settled, as apply_whop_refund records it.
+create function tests.settle_refund(order_id uuid, whop_refund_id text, amount_cents integer)
+returns public.order_events
+language sql
+security definer
+set search_path = ''
+as $$
+    select private.record_order_action(
+        o.id, private.refund_action_for(o, amount_cents),
+        pg_catalog.jsonb_build_object('whop_refund_id', whop_refund_id, 'amount_cents', amount_cents),
+        'system'
+    )
+    from public.orders as o where o.id = settle_refund.order_id
+$$;

@@ -16,7 +16,9 @@ create table public.withdrawals (
     failure_reason text check (char_length(failure_reason) <= 500),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
-    settled_at timestamptz
+    settled_at timestamptz,
+    -- The seller's Whop payout method it goes to; null: Whop's default for the company.
+    whop_payout_method_id text check (char_length(whop_payout_method_id) between 1 and 100)
 );
 comment on table public.withdrawals is
 'Payouts of a seller''s available balance through Whop; written only by server functions.';
@@ -27,3 +29,15 @@ alter table public.withdrawals enable row level security;
 revoke all on public.withdrawals from anon, authenticated;
 grant select on public.withdrawals to authenticated;
 grant all on public.withdrawals to service_role;
+
+-- What Whop says of each seller's payouts: the payout account's status (ledger account)
+-- and whether a payout method exists. seller_accounts.payout_enabled follows from them.
+create table private.seller_payout_state (
+    seller_id uuid primary key references public.seller_accounts (user_id) on delete cascade,
+    payout_account_status text check (char_length(payout_account_status) <= 40),
+    has_payout_method boolean not null default false,
+    updated_at timestamptz not null default now()
+);
+comment on table private.seller_payout_state is
+'Whop''s payout account status and payout method presence per seller; drives payout_enabled.';
+revoke all on private.seller_payout_state from public, anon, authenticated;

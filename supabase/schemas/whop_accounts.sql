@@ -24,6 +24,9 @@ create table private.whop_oauth_links (
     refreshed_at timestamptz
 );
 revoke all on private.whop_oauth_links from public, anon, authenticated;
+-- A user may see that (and to whom) they are linked; the tokens are the worker's.
+alter table private.whop_oauth_links enable row level security;
+grant select (user_id, whop_user_id, linked_at) on private.whop_oauth_links to authenticated;
 
 create table private.whop_webhook_endpoints (
     whop_webhook_id text primary key,

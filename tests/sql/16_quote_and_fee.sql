@@ -2,7 +2,7 @@
 -- subtotal x bps / 10000 rounded half up, and every way to ask for an impossible order
 -- is refused with a reason.
 begin;
-select plan(17);
+select plan(19);
 
 select tests.create_user('qf_buyer');
 select tests.create_user('qf_seller');
@@ -42,7 +42,10 @@ select is((quote_order(:'gig', 'basic') ->> 'platform_fee_cents')::integer, 126,
 select is((quote_order(:'gig', 'premium') ->> 'platform_fee_cents')::integer, 1250, '12.5% of 9999 = 1249.875 rounds to 1250');
 select is((quote_order(:'gig', 'premium') ->> 'revisions_included')::integer, 4, 'the quote carries the package''s revisions');
 
-select throws_ok(format('select quote_order(%L, ''basic'')', :'draft'), '55000', null, 'a gig that is not published cannot be bought');
+select throws_ok(
+    format('select quote_order(%L, ''basic'')', :'draft'), 'P0002', null,
+    'a buyer cannot tell a draft from a gig that does not exist'
+);
 select throws_ok(format('select quote_order(%L, ''standard'')', :'gig'), 'P0002', null, 'a tier the gig does not offer is refused');
 select throws_ok($$ select quote_order(gen_random_uuid(), 'basic') $$, 'P0002', null, 'an unknown gig is refused');
 select throws_ok(format('select quote_order(%L, ''basic'', ''[{"extra_id": "%s", "quantity": 3}]'')', :'gig', :'express'), '22023', null, 'a quantity above max_quantity is refused');
@@ -50,7 +53,16 @@ select throws_ok(format('select quote_order(%L, ''basic'', ''[{"extra_id": "%s",
 select throws_ok(format('select quote_order(%L, ''basic'', ''[{"extra_id": "%s", "quantity": 1}]'')', :'gig', gen_random_uuid()), 'P0002', null, 'an extra of another gig is refused');
 select throws_ok(format('select quote_order(%L, ''basic'', ''{"price_cents": 1}'')', :'gig'), '22023', null, 'extras that are not a list are refused');
 
+select tests.authenticate_as_anon();
+select throws_ok(
+    format('select quote_order(%L, ''basic'')', :'draft'), 'P0002', null,
+    'nor can a visitor: the draft "does not exist" for them'
+);
 select tests.authenticate_as('qf_seller');
+select throws_ok(
+    format('select quote_order(%L, ''basic'')', :'draft'), '55000', null,
+    'its own seller is told the draft cannot be bought yet'
+);
 select throws_ok(format('select quote_order(%L, ''basic'')', :'gig'), '22023', 'sellers cannot buy their own gig', 'a seller cannot buy their own gig');
 
 select tests.authenticate_as_service_role();

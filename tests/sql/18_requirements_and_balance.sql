@@ -1,11 +1,15 @@
 -- The buyer's brief starts the order only when every required question is answered;
--- the seller's balance is derived from orders and refunds, net of the platform fee.
+-- the seller's balance is derived from orders, refunds, withdrawals and charges, net of
+-- the platform fee: a refund holds the seller's share back the moment it is asked for,
+-- and a refund that settles after the money was withdrawn leaves a debt, never a negative
+-- available, which later earnings pay first.
 begin;
-select plan(11);
+select plan(16);
 
 select tests.create_user('rb_buyer');
 select tests.create_user('rb_seller');
 select tests.create_user('rb_stranger');
+select tests.create_user('rb_admin', '{"user_role": "admin"}');
 insert into public.seller_accounts (user_id, kyc_status) values (tests.get_user_id('rb_seller'), 'verified');
 insert into public.categories (slug, name) values ('rb-category', 'Briefs');
 insert into public.gigs (seller_id, category_id, title)
@@ -25,7 +29,7 @@ update public.gigs set status = 'published' where id = :'gig';
 
 select tests.authenticate_as_service_role();
 select id as ord from create_pending_order(tests.get_user_id('rb_buyer'), :'gig', 'basic') \gset
-select record_payment(:'ord', 'pay_rb', 10000, 'usd');
+select tests.pay_order(:'ord', 'pay_rb');
 
 select tests.authenticate_as('rb_buyer');
 select throws_ok(
@@ -75,13 +79,53 @@ select results_eq(
     $$ values (0::bigint, 9000::bigint) $$,
     'after the clearance period it is available'
 );
-select tests.authenticate_as_service_role();
-select record_refund(:'ord', 'rf_rb', 2500);
+-- 10,000 paid, 10% fee: a refund of 2,500 is 250 of fee and 2,250 of the seller's share.
+select tests.authenticate_as('rb_admin');
+select request_refund(:'ord', 2500, 'Partly unhappy') as asked \gset
 select tests.authenticate_as('rb_seller');
 select results_eq(
-    'select available_cents, refunded_cents from seller_balance()',
-    $$ values (6750::bigint, 2250::bigint) $$,
-    'a refund takes its share of the seller''s net (the fee gives back its share)'
+    'select available_cents, held_cents, refunded_cents, debt_cents from seller_balance()',
+    $$ values (6750::bigint, 2250::bigint, 0::bigint, 0::bigint) $$,
+    'a refund asked for holds the seller''s share back at once'
+);
+select tests.clear_authentication();
+update public.seller_accounts set whop_company_id = 'biz_rb' where user_id = tests.get_user_id('rb_seller');
+select tests.authenticate_as_service_role();
+select throws_ok(
+    format('select request_withdrawal(%L, 6751)', tests.get_user_id('rb_seller')),
+    '55000', null, 'the held share cannot be withdrawn'
+);
+select lives_ok(
+    format('select request_withdrawal(%L, 6750)', tests.get_user_id('rb_seller')),
+    'all that is not held can be'
+);
+select tests.settle_refund(:'ord', 'rf_rb', 2500);
+select tests.authenticate_as('rb_seller');
+select results_eq(
+    'select available_cents, held_cents, refunded_cents, withdrawing_cents, debt_cents from seller_balance()',
+    $$ values (0::bigint, 0::bigint, 2250::bigint, 6750::bigint, 0::bigint) $$,
+    'Whop settling the refund turns the held share into refunded'
+);
+-- A refund asked for after everything was withdrawn: the seller owes it.
+select tests.authenticate_as('rb_admin');
+select request_refund(:'ord', 1000, 'A second complaint');
+select tests.authenticate_as('rb_seller');
+select results_eq(
+    'select available_cents, held_cents, debt_cents from seller_balance()',
+    $$ values (0::bigint, 900::bigint, 900::bigint) $$,
+    'a refund beyond what is left shows as debt, and available is never negative'
+);
+-- The next cleared earnings pay the debt first.
+select tests.authenticate_as_service_role();
+select id as second from create_pending_order(tests.get_user_id('rb_buyer'), :'gig', 'basic') \gset
+select tests.pay_order(:'second');
+select tests.clear_authentication();
+update public.orders set status = 'completed', completed_at = now() - interval '15 days' where id = :'second';
+select tests.authenticate_as('rb_seller');
+select results_eq(
+    'select available_cents, debt_cents from seller_balance()',
+    $$ values ((9000 - 900)::bigint, 0::bigint) $$,
+    'a later order''s 9,000 pays the 900 owed before any of it is available'
 );
 select tests.authenticate_as('rb_stranger');
 select throws_ok(

@@ -4,7 +4,7 @@
 -- legacy (v1) examples on docs.whop.com: amounts in decimal dollars as JSON numbers (or
 -- null), our order id in the checkout metadata, the seller as the envelope's company_id.
 begin;
-select plan(69);
+select plan(76);
 
 select tests.create_user('wi_buyer');
 select tests.create_user('wi_seller');
@@ -37,6 +37,13 @@ select id as ord_dispute_a from create_pending_order(tests.get_user_id('wi_buyer
 select id as ord_dispute_b from create_pending_order(tests.get_user_id('wi_buyer'), :'gig', 'basic') \gset
 select id as ord_dated from create_pending_order(tests.get_user_id('wi_buyer'), :'gig', 'basic') \gset
 select id as ord_null_date from create_pending_order(tests.get_user_id('wi_buyer'), :'gig', 'basic') \gset
+-- Each order's Whop checkout, as the worker attaches it when it creates one.
+select attach_checkout(o.id, 'ch_' || o.name)
+from (values
+    (:'ord_paid'::uuid, 'wiPaid'), (:'ord_no_total'::uuid, 'wiNoTotal'), (:'ord_mismatch'::uuid, 'wiMismatch'),
+    (:'ord_failed'::uuid, 'wiFailed'), (:'ord_refund'::uuid, 'wiRefund'), (:'ord_dispute_a'::uuid, 'wiDisputeA'),
+    (:'ord_dispute_b'::uuid, 'wiDisputeB'), (:'ord_dated'::uuid, 'wiDated'), (:'ord_null_date'::uuid, 'wiNullDate')
+) as o (id, name);
 
 -- A payment.succeeded delivery as Whop sends it (docs.whop.com, payment.succeeded): status
 -- paid, substatus succeeded, the seller-side total as a JSON number in dollars.
@@ -47,6 +54,7 @@ select format(
                "total": 123.45, "subtotal": 123.45, "usd_total": 123.45, "amount_after_fees": 111.1,
                "refunded_amount": 0, "currency": "usd", "paid_at": "2025-01-01T00:00:00.000Z",
                "metadata": {"gigflow_order_id": "%s"}, "company": {"id": "biz_wiSellerCo01", "title": "WI Studio"},
+               "checkout_configuration_id": "ch_wiPaid", "application_fee": {"amount": 12.35, "currency": "usd"},
                "user": {"id": "user_wiBuyer0001", "name": "Wi Buyer", "username": "wi_buyer"}}}',
     :'ord_paid'
 ) as payload_paid \gset
@@ -127,8 +135,8 @@ from ingest_whop_event(
 ) \gset
 select is(
     process_whop_event(:'ev_paid_again')::text,
-    'processed',
-    'a second delivery of the same payment under another webhook id is harmless'
+    'ignored',
+    'a second delivery of the same payment under another webhook id changes nothing, and says so'
 );
 select is(
     (select count(*)::integer from public.order_events where order_id = :'ord_paid' and action = 'pay'),
@@ -142,59 +150,83 @@ from ingest_whop_event('msg_wiNoTotal000000000001', format(
     '{"id": "msg_wiNoTotal000000000001", "api_version": "v1", "timestamp": "2025-01-01T00:00:00.000Z",
       "type": "payment.succeeded", "company_id": "biz_wiSellerCo01",
       "data": {"id": "pay_wiNoTotal0001", "status": "paid", "substatus": "succeeded", "total": null,
-               "subtotal": null, "usd_total": null, "currency": "usd", "metadata": {"gigflow_order_id": "%s"}}}',
+               "subtotal": null, "usd_total": null, "currency": "usd", "metadata": {"gigflow_order_id": "%s"}, "company": {"id": "biz_wiSellerCo01"},
+               "checkout_configuration_id": "ch_wiNoTotal", "application_fee": {"amount": 12.35}}}',
     :'ord_no_total'
 )::jsonb) \gset
-select is(process_whop_event(:'ev_no_total')::text, 'processed', 'a payment whose total is null is processed');
 select is(
-    (select format('%s %s', status, whop_payment_id) from public.orders where id = :'ord_no_total'),
-    'awaiting_requirements pay_wiNoTotal0001',
-    'and falls back to the order''s own subtotal'
+    process_whop_event(:'ev_no_total')::text,
+    'waiting',
+    'a payment whose total Whop left out cannot be judged: it waits (reconciliation asks Whop''s API)'
+);
+select is(
+    (select format('%s %s', status, coalesce(whop_payment_id, '-')) from public.orders where id = :'ord_no_total'),
+    'pending_payment -',
+    'and the order is not paid on its word'
 );
 
--- A total that does not match the order: failed, kept pending, retried with backoff -------
+-- A total that does not match the order: quarantined, never applied, never retried --------
 select event_id as ev_mismatch
 from ingest_whop_event('msg_wiMismatch00000000001', format(
     '{"id": "msg_wiMismatch00000000001", "api_version": "v1", "timestamp": "2025-01-01T00:00:00.000Z",
       "type": "payment.succeeded", "company_id": "biz_wiSellerCo01",
       "data": {"id": "pay_wiMismatch001", "status": "paid", "substatus": "succeeded", "total": 99.99,
-               "subtotal": 99.99, "usd_total": 99.99, "currency": "usd", "metadata": {"gigflow_order_id": "%s"}}}',
+               "subtotal": 99.99, "usd_total": 99.99, "currency": "usd", "metadata": {"gigflow_order_id": "%s"}, "company": {"id": "biz_wiSellerCo01"},
+               "checkout_configuration_id": "ch_wiMismatch", "application_fee": {"amount": 12.35}}}',
     :'ord_mismatch'
 )::jsonb) \gset
-select is(process_whop_event(:'ev_mismatch')::text, 'failed', 'a payment that does not match the order total fails');
-select alike(
-    (select last_error from public.whop_events where id = :'ev_mismatch'),
-    '22023: payment pay_wiMismatch001 of 9999 USD does not match order % total of 12345 USD',
-    'the event keeps the mismatch as its last error'
+select is(process_whop_event(:'ev_mismatch')::text, 'quarantined', 'a payment that does not match the order total is quarantined');
+select is(
+    (select reasons from public.quarantined_payments where whop_payment_id = 'pay_wiMismatch001'),
+    array['a total of 9999 cents, not the order''s 12345'],
+    'the quarantine says why, in the order''s own terms'
 );
 select is(
     (select format('%s %s', status, coalesce(whop_payment_id, '-')) from public.orders where id = :'ord_mismatch'),
     'pending_payment -',
     'the order stays pending_payment and records no payment'
 );
+select is(process_whop_event(:'ev_mismatch')::text, 'quarantined', 'processing it again changes nothing');
+select ok(
+    not (:'ev_mismatch'::bigint = any(array(select due_whop_events(1000)))),
+    'a quarantined event is never due again'
+);
+
+-- A delivery the handler cannot read: failed, retried with backoff ------------------------------
+select event_id as ev_broken
+from ingest_whop_event('msg_wiBroken0000000000001',
+    '{"id": "msg_wiBroken0000000000001", "api_version": "v1", "type": "payment.succeeded",
+      "data": {"status": "paid", "substatus": "succeeded", "total": 1.0}}'
+) \gset
+select is(process_whop_event(:'ev_broken')::text, 'failed', 'a payment without an id fails');
+select alike(
+    (select last_error from public.whop_events where id = :'ev_broken'),
+    '22023: a Whop payment needs an id%',
+    'the event keeps the reason as its last error'
+);
 select is(
-    (select attempts from public.whop_events where id = :'ev_mismatch'),
+    (select attempts from public.whop_events where id = :'ev_broken'),
     1,
     'the failed attempt is counted'
 );
 select is(
-    (select next_attempt_at - now() from public.whop_events where id = :'ev_mismatch'),
+    (select next_attempt_at - now() from public.whop_events where id = :'ev_broken'),
     interval '1 minute',
     'the first retry is scheduled a minute later'
 );
 select ok(
-    not (:'ev_mismatch'::bigint = any(array(select due_whop_events(1000)))),
+    not (:'ev_broken'::bigint = any(array(select due_whop_events(1000)))),
     'a failed event is not due before its retry time'
 );
-select is(requeue_whop_events(array[:'ev_mismatch'::bigint]), 1, 'requeue_whop_events puts the event back in line');
+select is(requeue_whop_events(array[:'ev_broken'::bigint]), 1, 'requeue_whop_events puts the event back in line');
 select ok(
-    :'ev_mismatch'::bigint = any(array(select due_whop_events(1000)))
-    and (select status = 'received' from public.whop_events where id = :'ev_mismatch'),
+    :'ev_broken'::bigint = any(array(select due_whop_events(1000)))
+    and (select status = 'received' from public.whop_events where id = :'ev_broken'),
     'a requeued event is received and due at once'
 );
-select is(process_whop_event(:'ev_mismatch')::text, 'failed', 'retrying the mismatched payment fails again');
+select is(process_whop_event(:'ev_broken')::text, 'failed', 'retrying it fails again');
 select is(
-    (select format('%s %s', attempts, next_attempt_at - now()) from public.whop_events where id = :'ev_mismatch'),
+    (select format('%s %s', attempts, next_attempt_at - now()) from public.whop_events where id = :'ev_broken'),
     '2 00:02:00',
     'and the backoff doubles'
 );
@@ -248,7 +280,8 @@ from ingest_whop_event('msg_wiRefundPay0000000001', format(
     '{"id": "msg_wiRefundPay0000000001", "api_version": "v1", "timestamp": "2025-01-01T00:00:00.000Z",
       "type": "payment.succeeded", "company_id": "biz_wiSellerCo01",
       "data": {"id": "pay_wiRefund00001", "status": "paid", "substatus": "succeeded", "total": 123.45,
-               "currency": "usd", "metadata": {"gigflow_order_id": "%s"}}}',
+               "currency": "usd", "metadata": {"gigflow_order_id": "%s"}, "company": {"id": "biz_wiSellerCo01"},
+               "checkout_configuration_id": "ch_wiRefund", "application_fee": {"amount": 12.35}}}',
     :'ord_refund'
 )::jsonb) \gset
 select is(process_whop_event(:'ev_refund_payment')::text, 'processed', 'the payment the refund waited for arrives');
@@ -303,7 +336,8 @@ from ingest_whop_event('msg_wiDisputePayA00000001', format(
     '{"id": "msg_wiDisputePayA00000001", "api_version": "v1", "timestamp": "2025-01-01T00:00:00.000Z",
       "type": "payment.succeeded", "company_id": "biz_wiSellerCo01",
       "data": {"id": "pay_wiDisputeA001", "status": "paid", "substatus": "succeeded", "total": 123.45,
-               "currency": "usd", "metadata": {"gigflow_order_id": "%s"}}}',
+               "currency": "usd", "metadata": {"gigflow_order_id": "%s"}, "company": {"id": "biz_wiSellerCo01"},
+               "checkout_configuration_id": "ch_wiDisputeA", "application_fee": {"amount": 12.35}}}',
     :'ord_dispute_a'
 )::jsonb) \gset
 select event_id as ev_dispute_pay_b
@@ -311,7 +345,8 @@ from ingest_whop_event('msg_wiDisputePayB00000001', format(
     '{"id": "msg_wiDisputePayB00000001", "api_version": "v1", "timestamp": "2025-01-01T00:00:00.000Z",
       "type": "payment.succeeded", "company_id": "biz_wiSellerCo01",
       "data": {"id": "pay_wiDisputeB001", "status": "paid", "substatus": "succeeded", "total": 123.45,
-               "currency": "usd", "metadata": {"gigflow_order_id": "%s"}}}',
+               "currency": "usd", "metadata": {"gigflow_order_id": "%s"}, "company": {"id": "biz_wiSellerCo01"},
+               "checkout_configuration_id": "ch_wiDisputeB", "application_fee": {"amount": 12.35}}}',
     :'ord_dispute_b'
 )::jsonb) \gset
 select is(
@@ -328,7 +363,12 @@ from ingest_whop_event('msg_wiDisputeWarn00000001',
                "reason": "Fraudulent", "visa_rdr": false, "company": {"id": "biz_wiSellerCo01", "title": "WI Studio"},
                "payment": {"id": "pay_wiDisputeA001", "total": 123.45, "currency": "usd"}}}'
 ) \gset
-select is(process_whop_event(:'ev_dispute_warning')::text, 'ignored', 'an early dispute warning is ignored');
+select is(process_whop_event(:'ev_dispute_warning')::text, 'processed', 'an early dispute warning is recorded');
+select is(
+    (select format('%s %s', status, (order_id = :'ord_dispute_a')::text) from public.chargebacks where whop_dispute_id = 'dspt_wiWarning001'),
+    'warning_needs_response true',
+    'for admins, against its order'
+);
 select is(
     (select status::text from public.orders where id = :'ord_dispute_a'),
     'awaiting_requirements',
@@ -374,8 +414,15 @@ select is(
                        "payment": {"id": "pay_wiDisputeB001"}}}'
         )
     ),
-    'ignored',
-    'a later update of the same chargeback does not freeze the order twice'
+    'processed',
+    'a later update of the same chargeback is recorded'
+);
+select is(
+    (select format('%s %s', c.status, count(e.*)) from public.chargebacks as c
+     join public.order_events as e on e.order_id = c.order_id and e.action = 'open_dispute'
+     where c.whop_dispute_id = 'dspt_wiDisputeB01' group by c.status),
+    'under_review 1',
+    'and does not freeze the order twice'
 );
 
 -- KYC: verification.succeeded names the seller only through the envelope's company_id -----
@@ -503,7 +550,9 @@ from ingest_whop_event('msg_wiWaitDue000000000001',
       "data": {"id": "dspt_wiUnknown001", "amount": 9.0, "currency": "usd", "status": "needs_response",
                "payment": {"id": "pay_wiNotSeenYet01"}}}'
 ) \gset
--- Ours (it carries our metadata), but its payment event has not come yet.
+-- Ours (it carries the metadata of an order of ours, unpaid), but its payment event has
+-- not come yet.
+select id as ord_wait from create_pending_order(tests.get_user_id('wi_buyer'), :'gig', 'basic') \gset
 select event_id as ev_wait_later
 from ingest_whop_event('msg_wiWaitLater0000000001',
     format(
@@ -512,9 +561,24 @@ from ingest_whop_event('msg_wiWaitLater0000000001',
           "data": {"id": "rf_wiUnknown00001", "amount": 9.0, "currency": "usd", "status": "succeeded",
                    "payment": {"id": "pay_wiNotSeenYet02", "total": null,
                                "metadata": {"gigflow_order_id": "%s"}}}}',
+        :'ord_wait'
+    )::jsonb
+) \gset
+-- Metadata naming an order we do not have: not ours.
+select event_id as ev_unknown_order
+from ingest_whop_event('msg_wiUnknownOrder0000001',
+    format(
+        '{"id": "msg_wiUnknownOrder0000001", "api_version": "v1", "type": "refund.created",
+          "data": {"id": "rf_wiUnknown00002", "amount": 9.0, "currency": "usd", "status": "succeeded",
+                   "payment": {"id": "pay_wiNotSeenYet03", "metadata": {"gigflow_order_id": "%s"}}}}',
         gen_random_uuid()
     )::jsonb
 ) \gset
+select is(
+    process_whop_event(:'ev_unknown_order')::text,
+    'ignored',
+    'a refund naming an order we do not have is not ours'
+);
 select event_id as ev_not_ours
 from ingest_whop_event('msg_wiNotOurs000000000001',
     '{"id": "msg_wiNotOurs000000000001", "api_version": "v1", "timestamp": "2025-01-01T00:00:00.000Z",
@@ -538,14 +602,14 @@ select is(
 -- Time passes for some of them: their retry time is now behind us.
 select tests.clear_authentication();
 update public.whop_events set next_attempt_at = now() - interval '1 second'
-where id in (:'ev_wait_due', :'ev_mismatch', :'ev_paid', :'ev_foreign');
+where id in (:'ev_wait_due', :'ev_broken', :'ev_paid', :'ev_foreign');
 select tests.authenticate_as_service_role();
 select set_eq(
     format(
         'select due.id from due_whop_events(1000) as due (id) where due.id in (%s, %s, %s, %s, %s, %s)',
-        :'ev_fresh', :'ev_wait_due', :'ev_mismatch', :'ev_wait_later', :'ev_paid', :'ev_foreign'
+        :'ev_fresh', :'ev_wait_due', :'ev_broken', :'ev_wait_later', :'ev_paid', :'ev_foreign'
     ),
-    array[:'ev_fresh', :'ev_wait_due', :'ev_mismatch']::bigint[],
+    array[:'ev_fresh', :'ev_wait_due', :'ev_broken']::bigint[],
     'due_whop_events lists received, waiting and failed events whose time has come, and nothing settled'
 );
 
@@ -572,7 +636,8 @@ from ingest_whop_event('msg_wiNullDate00000000001',
         '{"id": "msg_wiNullDate00000000001", "api_version": "v1", "api_version_date": null,
           "type": "payment.succeeded", "company_id": "biz_wiSellerCo01",
           "data": {"id": "pay_wiNullDate001", "status": "paid", "substatus": "succeeded",
-                   "total": 123.45, "currency": "usd", "metadata": {"gigflow_order_id": "%s"}}}',
+                   "total": 123.45, "currency": "usd", "metadata": {"gigflow_order_id": "%s"}, "company": {"id": "biz_wiSellerCo01"},
+               "checkout_configuration_id": "ch_wiNullDate", "application_fee": {"amount": 12.35}}}',
         :'ord_null_date'
     )::jsonb
 ) \gset

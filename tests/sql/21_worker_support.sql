@@ -1,17 +1,18 @@
 -- The worker's service-role functions: checkout preparation, seller onboarding links,
--- the checkout return page's order lookup, and applying Whop API objects through the
--- webhook handlers.
+-- what the checkout return page asks Whop about, and the payments Whop reports for a
+-- checkout handed to the same entry point as their webhooks.
 begin;
-select plan(15);
+select plan(19);
 
 select tests.create_user('ws_buyer');
 select tests.create_user('ws_seller');
 select tests.create_user('ws_unlinked');
 select tests.create_user('ws_stranger');
+select tests.create_user('ws_seller_nobiz');
 insert into public.seller_accounts (user_id, kyc_status, whop_company_id)
 values (tests.get_user_id('ws_seller'), 'verified', 'biz_ws_seller');
 insert into public.seller_accounts (user_id, kyc_status)
-values (tests.get_user_id('ws_unlinked'), 'verified');
+values (tests.get_user_id('ws_unlinked'), 'verified'), (tests.get_user_id('ws_seller_nobiz'), 'unstarted');
 insert into public.categories (slug, name) values ('ws-category', 'Worker support');
 insert into public.gigs (seller_id, category_id, title)
 values (
@@ -58,56 +59,60 @@ select is(
 );
 
 -- The checkout return page -----------------------------------------------------------------
+select (:'prepared'::jsonb -> 'order' ->> 'id')::uuid as prepared_order \gset
 select is(
-    (order_checkout((:'prepared'::jsonb -> 'order' ->> 'id')::uuid, tests.get_user_id('ws_buyer'))).status::text,
-    'pending_payment',
-    'the buyer''s own order is found'
+    (select format('%s %s', status, coalesce(ask_whop_about, '-'))
+     from checkout_to_confirm(:'prepared_order', tests.get_user_id('ws_buyer'))),
+    'pending_payment -',
+    'the buyer''s own order is found; without a Whop checkout there is nothing to ask Whop'
 );
 select throws_ok(
-    format(
-        'select order_checkout(%L, %L)',
-        :'prepared'::jsonb -> 'order' ->> 'id', tests.get_user_id('ws_stranger')
-    ),
+    format('select checkout_to_confirm(%L, %L)', :'prepared_order', tests.get_user_id('ws_stranger')),
     'P0002',
     null,
     'someone else''s order is not found'
 );
-
--- Applying a Whop payment read from the API ------------------------------------------------
+select attach_checkout(:'prepared_order', 'ch_ws_1');
 select is(
-    apply_whop_object(
-        'payment.succeeded',
-        jsonb_build_object(
-            'id', 'pay_ws_1', 'status', 'paid', 'substatus', 'succeeded', 'total', 200.00,
-            'currency', 'usd', 'metadata', jsonb_build_object('gigflow_order_id', :'prepared'::jsonb -> 'order' ->> 'id')
-        )
-    )::text,
-    'processed',
+    (select ask_whop_about from checkout_to_confirm(:'prepared_order', tests.get_user_id('ws_buyer'))),
+    'ch_ws_1',
+    'a pending order with its checkout: Whop is asked about that checkout'
+);
+
+-- Applying the payments Whop reports for a checkout ------------------------------------------
+create temporary table ws_paid as
+select jsonb_build_object(
+    'id', 'pay_ws_1', 'status', 'paid', 'substatus', 'succeeded', 'total', o.subtotal_cents / 100.0,
+    'currency', 'usd', 'checkout_configuration_id', o.whop_checkout_id,
+    'company', jsonb_build_object('id', 'biz_ws_seller'),
+    'application_fee', jsonb_build_object('amount', o.fee_cents / 100.0),
+    'metadata', jsonb_build_object('gigflow_order_id', o.id)
+) as payment
+from public.orders as o where o.id = :'prepared_order';
+select is(
+    apply_whop_checkout_payments(:'prepared_order', (select jsonb_build_array(payment) from ws_paid)),
+    'paid',
     'a paid payment from the API is applied like its webhook'
 );
 select is(
-    (select status::text from public.orders where id = (:'prepared'::jsonb -> 'order' ->> 'id')::uuid),
+    (select status::text from public.orders where id = :'prepared_order'),
     'awaiting_requirements',
     'and the order moves on'
 );
 select is(
-    apply_whop_object(
-        'payment.succeeded',
-        jsonb_build_object(
-            'id', 'pay_ws_1', 'status', 'paid', 'total', 200.00, 'currency', 'usd',
-            'metadata', jsonb_build_object('gigflow_order_id', :'prepared'::jsonb -> 'order' ->> 'id')
-        )
-    )::text,
-    'processed',
-    'applying it again is harmless'
+    apply_whop_checkout_payments(:'prepared_order', (select jsonb_build_array(payment) from ws_paid)),
+    'waiting',
+    'applying it again changes nothing'
 );
 select is(
-    (
-        select count(*)::integer from public.order_events
-        where order_id = (:'prepared'::jsonb -> 'order' ->> 'id')::uuid and action = 'pay'
-    ),
+    (select count(*)::integer from public.order_events where order_id = :'prepared_order' and action = 'pay'),
     1,
     'and records one payment'
+);
+select is(
+    (select ask_whop_about from checkout_to_confirm(:'prepared_order', tests.get_user_id('ws_buyer'))),
+    null,
+    'a paid order has nothing left to ask Whop'
 );
 
 -- Seller onboarding ------------------------------------------------------------------------
@@ -132,6 +137,17 @@ select throws_ok(
     'P0002',
     null,
     'a user without a seller account has nothing to onboard'
+);
+select is(
+    seller_whop_company(tests.get_user_id('ws_unlinked')),
+    'biz_ws_new',
+    'the routes that act on a seller''s company find it'
+);
+select throws_ok(
+    format('select seller_whop_company(%L)', tests.get_user_id('ws_seller_nobiz')),
+    '55000',
+    'onboard with Whop first: POST /sellers/onboard',
+    'a seller who has not onboarded is told to'
 );
 
 select tests.authenticate_as('ws_buyer');

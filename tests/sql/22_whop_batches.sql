@@ -23,6 +23,8 @@ update public.gigs set status = 'published' where id = :'gig';
 select tests.authenticate_as_service_role();
 select id as ord_a from create_pending_order(tests.get_user_id('wb_buyer'), :'gig', 'basic') \gset
 select id as ord_b from create_pending_order(tests.get_user_id('wb_buyer'), :'gig', 'basic') \gset
+select attach_checkout(:'ord_a', 'ch_wbA');
+select attach_checkout(:'ord_b', 'ch_wbB');
 
 create temporary table wb_payloads (name text primary key, payload jsonb) on commit drop;
 insert into wb_payloads values
@@ -30,7 +32,8 @@ insert into wb_payloads values
         'type', 'payment.succeeded', 'api_version', 'v1',
         'data', jsonb_build_object(
             'id', 'pay_wbA00000001', 'status', 'paid', 'substatus', 'succeeded', 'total', 50,
-            'currency', 'usd',
+            'currency', 'usd', 'checkout_configuration_id', 'ch_wbA',
+            'company', jsonb_build_object('id', 'biz_wbSellerCo01'), 'application_fee', jsonb_build_object('amount', 5),
             'metadata', jsonb_build_object('gigflow_order_id', :'ord_a', 'utm_source', 'newsletter')
         )
     )),
@@ -38,14 +41,16 @@ insert into wb_payloads values
         'type', 'payment.succeeded', 'api_version', 'v1',
         'data', jsonb_build_object(
             'id', 'pay_wbB00000001', 'status', 'paid', 'substatus', 'succeeded', 'total', 50,
-            'currency', 'usd', 'metadata', jsonb_build_object('gigflow_order_id', :'ord_b')
+            'currency', 'usd', 'checkout_configuration_id', 'ch_wbB',
+            'company', jsonb_build_object('id', 'biz_wbSellerCo01'), 'application_fee', jsonb_build_object('amount', 5),
+            'metadata', jsonb_build_object('gigflow_order_id', :'ord_b')
         )
     )),
-    -- A payment that does not match its order's total: its handler fails.
+    -- A payment without an id: its handler fails.
     ('wrong_total', jsonb_build_object(
         'type', 'payment.succeeded', 'api_version', 'v1',
         'data', jsonb_build_object(
-            'id', 'pay_wbWrong00001', 'status', 'paid', 'substatus', 'succeeded', 'total', 1,
+            'status', 'paid', 'substatus', 'succeeded', 'total', 1,
             'currency', 'usd', 'metadata', jsonb_build_object('gigflow_order_id', :'ord_b')
         )
     ));
@@ -139,11 +144,11 @@ select results_eq(
 );
 select alike(
     (select last_error from public.whop_events where webhook_id = 'msg_wbWrong'),
-    '22023: payment pay_wbWrong00001 of 100 USD does not match%',
+    '22023: a Whop payment needs an id%',
     'the failed event carries its own error'
 );
 select is(
-    (select attribution from public.orders where id = :'ord_a'),
+    (select attribution from public.order_attributions where order_id = :'ord_a'),
     '{"utm_source": "newsletter"}'::jsonb,
     'the attribution that travelled with the payment is written with the payment'
 );

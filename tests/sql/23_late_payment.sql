@@ -21,12 +21,14 @@ update public.gigs set status = 'published' where id = :'gig';
 
 select tests.authenticate_as_service_role();
 select id as ord from create_pending_order(tests.get_user_id('lp_buyer'), :'gig', 'basic') \gset
-select record_payment_failed(:'ord', 'checkout expired');
+select attach_checkout(:'ord', 'ch_lpLate');
+select private.record_order_action(:'ord', 'expire_checkout', '{}', 'system');
 
 select format(
     '{"type": "payment.succeeded", "api_version": "v1",
       "data": {"id": "pay_lpLate000001", "status": "paid", "substatus": "succeeded", "total": 42,
-               "currency": "usd", "metadata": {"gigflow_order_id": "%s"}}}',
+               "currency": "usd", "checkout_configuration_id": "ch_lpLate", "company": {"id": "biz_lpSellerCo01"},
+               "application_fee": {"amount": 4.2}, "metadata": {"gigflow_order_id": "%s"}}}',
     :'ord'
 ) as payload \gset
 select event_id as ev from ingest_whop_event('msg_lpLate0000000000000001', :'payload') \gset
@@ -45,7 +47,7 @@ select results_eq(
 select is(
     (select body from public.notifications where order_id = :'ord' and user_id = tests.get_user_id('lp_buyer')
      and kind = 'pay'),
-    'I will wait for your payment: cancelled',
+    'I will wait for your payment: pay, still cancelled',
     'the buyer hears of the payment to the cancelled order'
 );
 select results_eq(
@@ -56,18 +58,19 @@ select results_eq(
 
 select event_id as ev_again
 from ingest_whop_event('msg_lpLate0000000000000002', :'payload') \gset
-select is(process_whop_event(:'ev_again')::text, 'processed', 'the same payment delivered again is harmless');
+select is(process_whop_event(:'ev_again')::text, 'ignored', 'the same payment delivered again changes nothing');
 select is(
     (select count(*)::integer from public.refunds where order_id = :'ord'),
     1,
     'a repeated payment asks for no second refund'
 );
 
-select lives_ok(
-    format(
-        'select record_refund(%L, %L, 4200, %L)',
-        :'ord', 're_lpLate000001', (select id from public.refunds where order_id = :'ord')
-    ),
+select is(
+    apply_whop_refund(
+        '{"id": "rf_lpLate000001", "amount": 42, "currency": "usd", "status": "succeeded",
+          "payment": {"id": "pay_lpLate000001"}}'
+    )::text,
+    'processed',
     'Whop''s confirmation of the refund is recorded'
 );
 select results_eq(
@@ -78,7 +81,7 @@ select results_eq(
 
 set local role anon;
 select throws_ok(
-    format('select record_payment(%L, %L, 4200, %L)', :'ord', 'pay_lpOther00001', 'usd'),
+    format('select apply_whop_payment(%L)', :'payload'::jsonb -> 'data'),
     '42501',
     null,
     'nobody but the service records payments'

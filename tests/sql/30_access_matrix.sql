@@ -52,7 +52,7 @@ insert into mx_ids (name, id)
 select 'order', id from public.create_pending_order(
     tests.get_user_id('mx_buyer'), (select id from mx_ids where name = 'published_gig'), 'basic'
 );
-select public.record_payment((select id from mx_ids where name = 'order'), 'pay_mx', 10000, 'USD');
+select tests.pay_order((select id from mx_ids where name = 'order'), 'pay_mx');
 select tests.authenticate_as('mx_seller');
 select public.start_order((select id from mx_ids where name = 'order'));
 insert into public.order_messages (order_id, body)
@@ -62,11 +62,19 @@ select tests.authenticate_as('mx_buyer');
 select public.accept_delivery((select id from mx_ids where name = 'order'));
 select public.submit_review((select id from mx_ids where name = 'order'), 5, 'Great');
 select tests.authenticate_as_service_role();
-select public.record_refund((select id from mx_ids where name = 'order'), 'rf_mx', 1000);
+select tests.settle_refund((select id from mx_ids where name = 'order'), 'rf_mx', 1000);
 insert into public.whop_events (webhook_id, event_type, payload)
 values ('msg_mx', 'membership.activated', '{"type": "membership.activated"}');
 insert into public.withdrawals (seller_id, amount_cents, currency, status)
 values (tests.get_user_id('mx_seller'), 500, 'USD', 'completed');
+insert into public.chargebacks (whop_dispute_id, order_id, whop_payment_id, status, amount_cents, currency)
+select 'dspt_mx', id, 'pay_mx', 'needs_response', 10000, 'USD' from mx_ids where name = 'order';
+insert into public.order_attributions (order_id, attribution)
+select id, '{"utm_source": "matrix"}' from mx_ids where name = 'order';
+insert into public.seller_adjustments (seller_id, order_id, currency, amount_cents, reason)
+select tests.get_user_id('mx_seller'), id, 'USD', -300, 'matrix adjustment' from mx_ids where name = 'order';
+insert into public.quarantined_payments (whop_payment_id, reasons, amount_cents, currency, payment)
+values ('pay_mx_stray', '{unknown checkout}', 700, 'USD', '{"id": "pay_mx_stray"}');
 select tests.clear_authentication();
 
 -- Which rows of each table are this file's fixtures.
@@ -91,7 +99,11 @@ insert into mx_scope values
 ('reviews', 'order_id in (select id from mx_ids)'),
 ('whop_events', 'webhook_id = ''msg_mx'''),
 ('order_files', 'order_id in (select id from mx_ids)'),
-('withdrawals', 'seller_id in (tests.get_user_id(''mx_seller''), tests.get_user_id(''mx_rival''))');
+('withdrawals', 'seller_id in (tests.get_user_id(''mx_seller''), tests.get_user_id(''mx_rival''))'),
+('chargebacks', 'whop_dispute_id = ''dspt_mx'''),
+('order_attributions', 'order_id in (select id from mx_ids)'),
+('seller_adjustments', 'seller_id in (tests.get_user_id(''mx_seller''), tests.get_user_id(''mx_rival''))'),
+('quarantined_payments', 'whop_payment_id = ''pay_mx_stray''');
 
 -- Rows each actor sees. Columns: anon, buyer, other user, seller, rival seller, admin,
 -- service role. (The seller sees 3 gigs' worth of own rows; the review is unreleased.)
@@ -110,12 +122,17 @@ insert into mx_visible values
 ('order_deliveries', array[0, 1, 0, 1, 0, 1, 1]),
 ('order_messages', array[0, 1, 0, 1, 0, 1, 1]),
 ('order_events', array[0, 5, 0, 5, 0, 5, 5]),
-('notifications', array[0, 4, 0, 3, 0, 0, 7]),
+('notifications', array[0, 5, 0, 4, 0, 0, 9]),
 ('refunds', array[0, 1, 0, 1, 0, 1, 1]),
 ('reviews', array[0, 1, 0, 0, 0, 0, 1]),
 ('whop_events', array[0, 0, 0, 0, 0, 1, 1]),
 ('order_files', array[0, 0, 0, 0, 0, 0, 0]),
-('withdrawals', array[0, 0, 0, 1, 0, 1, 1]);
+('withdrawals', array[0, 0, 0, 1, 0, 1, 1]),
+-- Money and fraud records an admin works with; a seller sees what moved their balance.
+('chargebacks', array[0, 0, 0, 0, 0, 1, 1]),
+('order_attributions', array[0, 0, 0, 0, 0, 1, 1]),
+('seller_adjustments', array[0, 0, 0, 1, 0, 1, 1]),
+('quarantined_payments', array[0, 0, 0, 0, 0, 1, 1]);
 
 -- What a write does. A statement per table and command, aimed at the fixtures; the
 -- expectation per actor as above: 'ok', '0 rows', or the SQLSTATE it must fail with.
@@ -183,8 +200,13 @@ insert into mx_writes values
  array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
 ('order_events', 'delete', 'delete from public.order_events where order_id = (select id from mx_ids where name = ''order'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
-('order_events', 'insert', 'insert into public.order_events (order_id, actor, action, from_status, to_status) values ((select id from mx_ids where name = ''order''), ''buyer'', ''pay'', ''completed'', ''refunded'')',
- array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- Users add an action to the log and the machine decides; who acted and the statuses are
+-- never taken from them, and not even the server may log a move the table does not allow.
+('order_events', 'insert forged', 'insert into public.order_events (order_id, actor, action, from_status, to_status) values ((select id from mx_ids where name = ''order''), ''buyer'', ''pay'', ''completed'', ''refunded'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '55000']),
+-- A refund on a completed order is an admin's call alone (the server acts as an admin).
+('order_events', 'insert', 'insert into public.order_events (order_id, action, details) values ((select id from mx_ids where name = ''order''), ''request_refund'', ''{"amount_cents": 500, "reason": "goodwill"}'')',
+ array['42501', '42501', 'P0002', '42501', 'P0002', 'ok', 'ok']),
 ('notifications', 'update', 'update public.notifications set read_at = now() where order_id = (select id from mx_ids where name = ''order'')',
  array['42501', 'ok', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
 ('notifications', 'insert', 'insert into public.notifications (user_id, kind, body) values (tests.get_user_id(''mx_buyer''), ''x'', ''spoofed'')',
@@ -197,8 +219,11 @@ insert into mx_writes values
  array['42501', '42501', '42501', '42501', '42501', '42501', '23514']),
 ('reviews', 'update', 'update public.reviews set rating = 1 where order_id = (select id from mx_ids where name = ''order'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
-('reviews', 'insert', 'insert into public.reviews (order_id, reviewer_id, reviewee_id, reviewer_role, gig_id, rating) select id, tests.get_user_id(''mx_seller''), tests.get_user_id(''mx_buyer''), ''seller'', (select id from mx_ids where name = ''published_gig''), 1 from mx_ids where name = ''order''',
- array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- A review names only its order, rating and text; the order decides who wrote it, once.
+('reviews', 'insert forged', 'insert into public.reviews (order_id, reviewer_id, reviewee_id, reviewer_role, gig_id, rating) select id, tests.get_user_id(''mx_seller''), tests.get_user_id(''mx_buyer''), ''seller'', (select id from mx_ids where name = ''published_gig''), 1 from mx_ids where name = ''order''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
+('reviews', 'insert', 'insert into public.reviews (order_id, rating, body) select id, 4, ''Clear brief'' from mx_ids where name = ''order''',
+ array['42501', '23505', 'P0002', 'ok', 'P0002', '42501', '42501']),
 -- Protected columns: nobody but the server writes them, whatever the row policy says.
 ('profiles', 'update role', 'update public.profiles set role = ''admin'' where username = ''mx_seller''',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
@@ -225,6 +250,16 @@ insert into mx_writes values
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
 -- Evidence records are written by deliver_order and submit_requirements only.
 ('order_files', 'insert', 'insert into public.order_files (order_id, storage_object_id, folder, name, uploaded_by) select id, gen_random_uuid(), ''requirements'', ''forged.pdf'', tests.get_user_id(''mx_buyer'') from mx_ids where name = ''order''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- Balance adjustments and chargebacks come from Whop's reports through the server only.
+('seller_adjustments', 'insert', 'insert into public.seller_adjustments (seller_id, currency, amount_cents, reason) values (tests.get_user_id(''mx_seller''), ''USD'', 100000, ''bonus'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('chargebacks', 'update', 'update public.chargebacks set status = ''won'' where whop_dispute_id = ''dspt_mx''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- An admin decides a quarantined payment, and only the decision.
+('quarantined_payments', 'update', 'update public.quarantined_payments set decision = ''keep'' where whop_payment_id = ''pay_mx_stray''',
+ array['42501', '0 rows', '0 rows', '0 rows', '0 rows', 'ok', 'ok']),
+('quarantined_payments', 'update amount', 'update public.quarantined_payments set amount_cents = 1 where whop_payment_id = ''pay_mx_stray''',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']);
 
 create temporary table mx_actors (position integer primary key, name text not null);

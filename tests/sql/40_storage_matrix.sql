@@ -47,8 +47,8 @@ insert into sm_ids
 select 'work', id from public.create_pending_order(
     tests.get_user_id('sm_buyer'), (select id from sm_ids where name = 'published'), 'basic'
 );
-select public.record_payment((select id from sm_ids where name = 'brief'), 'pay_sm_brief', 10000, 'USD');
-select public.record_payment((select id from sm_ids where name = 'work'), 'pay_sm_work', 10000, 'USD');
+select tests.pay_order((select id from sm_ids where name = 'brief'), 'pay_sm_brief');
+select tests.pay_order((select id from sm_ids where name = 'work'), 'pay_sm_work');
 
 select tests.authenticate_as('sm_seller');
 select public.start_order((select id from sm_ids where name = 'work'));

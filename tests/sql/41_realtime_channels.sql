@@ -25,7 +25,7 @@ select id from public.create_pending_order(
     tests.get_user_id('rt_buyer'), (select id from public.gigs where title = 'Realtime channel test gig'), 'basic'
 );
 grant select on rt_order to anon, authenticated;
-select public.record_payment((select id from rt_order), 'pay_rt', 5000, 'USD');
+select tests.pay_order((select id from rt_order), 'pay_rt');
 select tests.authenticate_as('rt_buyer');
 insert into public.order_messages (order_id, body) values ((select id from rt_order), 'Hi, quick question');
 select tests.clear_authentication();
