@@ -197,14 +197,34 @@ def router(whop: WhopControl) -> APIRouter:
             }
         return json_response(token)
 
+    @api.get("/payout_methods")
+    def list_payout_methods(request: Request) -> Response:
+        company_id = request.query_params.get("company_id")
+        if not company_id:
+            raise WhopApiError(422, "invalid_request_error", "company_id is required", "company_id")
+        with whop.lock:
+            whop.find(whop.companies, company_id, "company")
+            items = list(whop.payout_methods.get(company_id, []))
+        return _page(items, request)
+
     @api.post("/withdrawals")
     async def create_withdrawal(request: Request) -> Response:
         body = await json_body(request)
         company_id = _text(body, "company_id", 1, 64)
         amount = _amount(body, "amount", "")
         currency = _text(body, "currency", 3, 3)
+        payout_method_id = body.get("payout_method_id")
         with whop.lock:
             whop.find(whop.companies, company_id, "company")
+            methods = whop.payout_methods.get(company_id, [])
+            if payout_method_id is not None and payout_method_id not in {m["id"] for m in methods}:
+                raise WhopApiError(
+                    404,
+                    "not_found",
+                    f"payout method {payout_method_id} not found",
+                    "payout_method_id",
+                )
+            pays_to = payout_method_id or next((m["id"] for m in methods if m["is_default"]), None)
             if whop.kyc.get(company_id) != "connected":
                 raise WhopApiError(403, "forbidden", "the payout account is not connected")
             ledger = whop.ledger_object(company_id)
@@ -237,6 +257,7 @@ def router(whop: WhopControl) -> APIRouter:
                 "created_at": now(),
             }
             whop.withdrawals[withdrawal["id"]] = withdrawal
+            whop.withdrawal_payout_methods[withdrawal["id"]] = pays_to
         whop.emit("withdrawal.created", dict(withdrawal), company_id)
         return json_response(withdrawal)
 

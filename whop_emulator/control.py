@@ -90,10 +90,36 @@ class WhopControl(WebhookDelivery):
         details = ledger["payout_account_details"]
         if status == "connected":
             self.emit("verification.succeeded", details["latest_verification"], company_id)
+            # Verifying with Whop ends with the seller naming where their money goes.
+            if not self.payout_methods.get(company_id):
+                self.add_payout_method(company_id, "Main account")
         self.emit(
             "payout_account.status_updated", {**details, "company_id": company_id}, company_id
         )
         return ledger
+
+    def add_payout_method(self, company_id: str, nickname: str) -> Obj:
+        """The seller adds a payout method in Whop's embedded payouts component; the first
+        is their default."""
+        with self.lock:
+            self.find(self.companies, company_id, "company")
+            methods = self.payout_methods.setdefault(company_id, [])
+            method = self.payout_method_object(default=not methods, nickname=nickname)
+            methods.append(method)
+        self.emit("payout_method.created", dict(method), company_id)
+        return method
+
+    def remove_payout_method(self, company_id: str, method_id: str) -> None:
+        """The seller removes a payout method in Whop's embedded payouts component (no
+        webhook is documented for it); the next one becomes the default."""
+        with self.lock:
+            self.find(self.companies, company_id, "company")
+            methods = self.payout_methods.get(company_id, [])
+            if method_id not in {m["id"] for m in methods}:
+                raise WhopApiError(404, "not_found", f"payout method {method_id} was not found")
+            methods[:] = [m for m in methods if m["id"] != method_id]
+            if methods and not any(m["is_default"] for m in methods):
+                methods[0]["is_default"] = True
 
     def refund(self, payment_id: str, amount_cents: int | None = None) -> Obj:
         """A refund of a paid payment (the API call, or an operator in Whop's dashboard):
@@ -189,6 +215,15 @@ def router(whop: WhopControl) -> APIRouter:
     @control.post("/payments/{payment_id}/refund")
     def dashboard_refund(payment_id: str, amount_cents: int | None = None) -> Response:
         return json_response(whop.refund(payment_id, amount_cents))
+
+    @control.post("/companies/{company_id}/payout_methods")
+    def add_payout_method(company_id: str) -> Response:
+        return json_response(whop.add_payout_method(company_id, "Another account"))
+
+    @control.delete("/companies/{company_id}/payout_methods/{method_id}")
+    def remove_payout_method(company_id: str, method_id: str) -> Response:
+        whop.remove_payout_method(company_id, method_id)
+        return json_response({"removed": method_id})
 
     @control.post("/webhooks/hold")
     def hold() -> Response:

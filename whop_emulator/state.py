@@ -82,6 +82,11 @@ class WhopState:
     refunds: dict[str, Obj] = field(default_factory=dict)
     kyc: dict[str, str] = field(default_factory=dict)
     withdrawals: dict[str, Obj] = field(default_factory=dict)
+    # Each company's payout methods (bank accounts and the like), the default first.
+    payout_methods: dict[str, list[Obj]] = field(default_factory=dict)
+    # The payout method each withdrawal pays to (the one named, or the company's default),
+    # which Whop knows but its withdrawal object does not show.
+    withdrawal_payout_methods: dict[str, str | None] = field(default_factory=dict)
     webhooks: dict[str, Obj] = field(default_factory=dict)
     access_tokens: dict[str, Obj] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
@@ -142,6 +147,15 @@ class WhopState:
             "created_at": now(),
             "refundable": status == "paid",
             "failure_message": None,
+        }
+
+    def payout_method_object(self, *, default: bool, nickname: str) -> Obj:
+        return {
+            "id": new_id("potk"),
+            "currency": "USD",
+            "is_default": default,
+            "nickname": nickname,
+            "destination": "Bank account ending 6789",
         }
 
     def ledger_object(self, company_id: str) -> Obj:

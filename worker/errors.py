@@ -14,6 +14,9 @@ class GigflowError(Exception):
 
     status = 500
     code = "internal_error"
+    # Whether the failure is known to be final: a request to Whop that failed this way
+    # did not happen. Not so for a timeout or a 5xx, after which it may have.
+    definite = True
 
     def __init__(self, message: str, *, sqlstate: str | None = None) -> None:
         super().__init__(message)
@@ -77,6 +80,7 @@ class Unavailable(GigflowError):
 
     status = 503
     code = "unavailable"
+    definite = False
 
 
 class UpstreamError(GigflowError):

@@ -1,7 +1,8 @@
-"""Sending requested refunds to Whop. SQL hands each requested refund out once
-(`claim_refunds_to_submit` stamps it before the call), so a refund is never sent twice,
-even when a worker dies mid-call. The order changes only when Whop confirms the refund
-(its webhook, or reconciliation), through `record_refund`. A definite refusal closes the
+"""Sending refunds to Whop: the ones orders ask for, and the full refunds admins decided
+for quarantined payments. SQL hands each out once (`claim_refunds_to_submit`,
+`claim_quarantine_refunds` stamp it before the call), so a refund is never sent twice,
+even when a worker dies mid-call. Money moves only when Whop confirms the refund (its
+webhook, or reconciliation, through `apply_whop_refund`). A definite refusal closes the
 request (`record_refund_failed`); an unclear outcome (timeout, 5xx) leaves it submitted
 for reconciliation to settle and for an operator to see (`admin_refunds_in_flight`)."""
 
@@ -29,18 +30,41 @@ def submit_refunds(
                 partial_amount_cents=None if claim["full_refund"] else claim["amount_cents"],
             )
             outcomes["submitted"] += 1
-        except errors.Unavailable as error:
-            log.warning(
-                "refund submission unclear; reconciliation will settle it",
-                extra={"refund_id": claim["refund_id"], "error": error.message},
-            )
-            outcomes["unconfirmed"] += 1
         except errors.GigflowError as error:
+            if not error.definite:
+                log.warning(
+                    "refund submission unclear; reconciliation will settle it",
+                    extra={"refund_id": claim["refund_id"], "error": error.message},
+                )
+                outcomes["unconfirmed"] += 1
+                continue
             db.rpc(
                 "record_refund_failed",
                 {"refund_request_id": claim["refund_id"], "reason": error.message[:200]},
             )
             outcomes["refused"] += 1
-    if claims:
+    for quarantined in db.rpc("claim_quarantine_refunds", {"max_refunds": limit}):
+        try:
+            whop.refund_payment(quarantined["whop_payment_id"], partial_amount_cents=None)
+            outcomes["quarantine_submitted"] += 1
+        except errors.GigflowError as error:
+            if error.definite:
+                db.rpc(
+                    "record_quarantine_refund_refused",
+                    {
+                        "whop_payment_id": quarantined["whop_payment_id"],
+                        "reason": error.message[:200],
+                    },
+                )
+                outcomes["quarantine_refused"] += 1
+                continue
+            # Whop's refund object (webhook or reconciliation) settles it; an admin sees
+            # one that never comes in admin_quarantined_payments.
+            log.warning(
+                "quarantined payment refund unclear; reconciliation will settle it",
+                extra={"whop_payment_id": quarantined["whop_payment_id"], "error": error.message},
+            )
+            outcomes["quarantine_unconfirmed"] += 1
+    if any(outcomes.values()):
         log.info("refunds submitted", extra=dict(outcomes))
     return outcomes

@@ -17,8 +17,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from worker import errors, reconcile
+from worker import errors
 from worker.deps import UUID_PATTERN, CurrentUser, ServicesDep
+from worker.whop import wire
 
 router = APIRouter(tags=["checkout"])
 log = logging.getLogger("gigflow.checkout")
@@ -135,19 +136,20 @@ async def create_checkout(
 async def confirm_checkout(
     request: ConfirmRequest, user: CurrentUser, found: ServicesDep
 ) -> OrderStatus:
-    """For the checkout return page: ask Whop about the order's payment and apply what
-    it says, exactly as its webhook would. Only the order's buyer may ask."""
+    """For the checkout return page: ask Whop about the order's payment and hand Whop's
+    answer to SQL, exactly as its webhook would. Only the order's buyer may ask."""
     lookup = {"target_order_id": request.order_id, "buyer_id": user.user_id}
-    order: dict[str, Any] = await run_in_threadpool(found.db.rpc, "order_checkout", lookup)
-    if order["status"] == "pending_payment":
-        if not order["whop_checkout_id"]:
-            raise errors.Conflict(f"order {request.order_id} has no Whop checkout")
+    order: dict[str, Any] = await run_in_threadpool(found.db.rpc, "checkout_to_confirm", lookup)
+    if order["ask_whop_about"]:
         payments = await run_in_threadpool(
             lambda: list(
-                found.whop.list_payments(checkout_configuration_ids=[order["whop_checkout_id"]])
+                found.whop.list_payments(checkout_configuration_ids=[order["ask_whop_about"]])
             )
         )
-        for payment in payments:
-            await run_in_threadpool(reconcile.apply_payment, found.db, payment)
-        order = await run_in_threadpool(found.db.rpc, "order_checkout", lookup)
-    return OrderStatus(order_id=order["id"], status=order["status"])
+        await run_in_threadpool(
+            found.db.rpc,
+            "apply_whop_checkout_payments",
+            wire.plain({"target_order_id": request.order_id, "payments": payments}),
+        )
+        order = await run_in_threadpool(found.db.rpc, "checkout_to_confirm", lookup)
+    return OrderStatus(order_id=order["order_id"], status=order["status"])

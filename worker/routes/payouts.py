@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from worker import errors
 from worker.db import Identity
 from worker.deps import CurrentUser, Services, ServicesDep
+from worker.whop import wire
 
 router = APIRouter(tags=["payouts"])
 log = logging.getLogger("gigflow.payouts")
@@ -24,6 +25,8 @@ class WithdrawalRequest(BaseModel):
 
     amount_cents: int = Field(gt=0, le=100_000_000)
     currency: str = Field(default="USD", pattern=r"^[A-Za-z]{3}$")
+    # One of GET /sellers/payout_methods; none: Whop's default for the seller's company.
+    payout_method_id: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class Withdrawal(BaseModel):
@@ -53,6 +56,7 @@ def _withdraw(found: Services, user: Identity, request: WithdrawalRequest) -> di
             "seller_id": user.user_id,
             "amount_cents": request.amount_cents,
             "currency": request.currency.upper(),
+            "payout_method_id": request.payout_method_id,
         },
     )
     withdrawal = reserved["withdrawal"]
@@ -61,30 +65,23 @@ def _withdraw(found: Services, user: Identity, request: WithdrawalRequest) -> di
             company_id=reserved["whop_company_id"],
             amount_cents=withdrawal["amount_cents"],
             currency=withdrawal["currency"],
+            payout_method_id=withdrawal["whop_payout_method_id"],
         )
-    except errors.Unavailable:
-        # Whop may or may not have it: the reservation stands until a webhook says.
-        log.warning("withdrawal outcome unknown", extra={"withdrawal_id": withdrawal["id"]})
-        raise
     except errors.GigflowError as error:
-        found.db.rpc(
-            "record_withdrawal",
-            {
-                "withdrawal_id": withdrawal["id"],
-                "whop_withdrawal_id": None,
-                "status": "failed",
-                "failure_reason": error.message[:500],
-            },
-        )
+        if error.definite:
+            found.db.rpc(
+                "record_withdrawal_refused",
+                {"withdrawal_id": withdrawal["id"], "reason": error.message[:500]},
+            )
+        else:
+            # Whop may or may not have it: the reservation stands until Whop says.
+            log.warning("withdrawal outcome unknown", extra={"withdrawal_id": withdrawal["id"]})
         raise
+    found.db.rpc(
+        "apply_whop_withdrawal", wire.plain({"withdrawal": paid, "withdrawal_id": withdrawal["id"]})
+    )
     recorded: dict[str, Any] = found.db.rpc(
-        "record_withdrawal",
-        {
-            "withdrawal_id": withdrawal["id"],
-            "whop_withdrawal_id": paid["id"],
-            "status": paid.get("status"),
-            "failure_reason": paid.get("error_message"),
-        },
+        "seller_withdrawal", {"seller_id": user.user_id, "withdrawal_id": withdrawal["id"]}
     )
     return recorded
 
@@ -113,15 +110,8 @@ EMBED_TOKEN_FAILURES = errors.responses(
 )
 
 
-def _own_company(found: Services, user: Identity) -> str:
-    account: dict[str, Any] = found.db.rpc("seller_account_for", {"seller_id": user.user_id})
-    if not account["whop_company_id"]:
-        raise errors.Conflict("onboard with Whop first: POST /sellers/onboard")
-    return str(account["whop_company_id"])
-
-
 def _embed_token(found: Services, user: Identity, purpose: str) -> EmbedToken:
-    company_id = _own_company(found, user)
+    company_id = str(found.db.rpc("seller_whop_company", {"seller_id": user.user_id}))
     minted = found.whop.create_access_token(company_id=company_id, lifetime_seconds=3600)
     log.info("embed token minted", extra={"purpose": purpose, "company_id": company_id})
     return EmbedToken(

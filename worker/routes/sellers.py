@@ -1,6 +1,6 @@
-"""Seller onboarding and KYC: a seller becomes a Whop connected company under the
-platform's company (once), and their verification status is read from Whop and applied
-through the same SQL handler as Whop's KYC webhooks (which pauses gigs on failure)."""
+"""Seller onboarding, KYC and payout methods: a seller becomes a Whop connected company
+under the platform's company (once); their payout account status and payout methods are
+read from Whop and handed to the same SQL entry points as Whop's webhooks."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from worker import errors
+from worker import errors, reconcile
 from worker.db import Identity
 from worker.deps import CurrentUser, Services, ServicesDep
+from worker.whop import wire
 
 router = APIRouter(tags=["sellers"])
 log = logging.getLogger("gigflow.sellers")
@@ -85,25 +86,50 @@ async def onboard(user: CurrentUser, found: ServicesDep) -> SellerAccount:
     responses=errors.responses(errors.NotAuthenticated, *errors.WHOP_FAILURES),
 )
 async def sync_kyc(user: CurrentUser, found: ServicesDep) -> SellerAccount:
-    """Ask Whop for the seller's payout account status and apply it as its webhook would."""
-    account: dict[str, Any] = await run_in_threadpool(
-        found.db.rpc, "seller_account_for", {"seller_id": user.user_id}
+    """Ask Whop for the seller's payout account status and payout methods, and hand them
+    to SQL as their webhooks would be (KYC, payouts enabled, gigs paused on failure)."""
+    company_id = await run_in_threadpool(
+        found.db.rpc, "seller_whop_company", {"seller_id": user.user_id}
     )
-    company_id = account["whop_company_id"]
-    if not company_id:
-        raise errors.Conflict("onboard with Whop first: POST /sellers/onboard")
-    ledger = await run_in_threadpool(found.whop.get_ledger_account, company_id)
-    details = ledger.get("payout_account_details") or {}
-    await run_in_threadpool(
-        found.db.rpc,
-        "apply_whop_object",
-        {
-            "event_type": "payout_account.status_updated",
-            "data": {"status": details.get("status"), "company_id": company_id},
-            "company_id": company_id,
-        },
-    )
+    await run_in_threadpool(reconcile.sync_seller, found.db, found.whop, company_id)
     refreshed: dict[str, Any] = await run_in_threadpool(
         found.db.rpc, "seller_account_for", {"seller_id": user.user_id}
     )
     return _account(refreshed)
+
+
+class PayoutMethod(BaseModel):
+    id: str
+    currency: str | None
+    is_default: bool
+    nickname: str | None
+
+
+@router.get(
+    "/sellers/payout_methods",
+    response_model=list[PayoutMethod],
+    responses=errors.responses(errors.NotAuthenticated, *errors.WHOP_FAILURES),
+)
+async def payout_methods(user: CurrentUser, found: ServicesDep) -> list[PayoutMethod]:
+    """Where the seller's money can go: their company's payout methods at Whop (choose one
+    per withdrawal; the default is Whop's). Destinations are Whop's to show."""
+    company_id = await run_in_threadpool(
+        found.db.rpc, "seller_whop_company", {"seller_id": user.user_id}
+    )
+    methods = await run_in_threadpool(
+        lambda: list(found.whop.list_payout_methods(company_id=company_id))
+    )
+    await run_in_threadpool(
+        found.db.rpc,
+        "apply_whop_payout_methods",
+        wire.plain({"company_id": company_id, "methods": methods}),
+    )
+    return [
+        PayoutMethod(
+            id=str(method["id"]),
+            currency=method.get("currency"),
+            is_default=bool(method.get("is_default")),
+            nickname=method.get("nickname"),
+        )
+        for method in methods
+    ]

@@ -158,6 +158,9 @@ class WhopClient:
     def get_ledger_account(self, account_id: str) -> WhopObject:
         return self._get(f"ledger_accounts/{_segment(account_id)}")
 
+    def list_payout_methods(self, *, company_id: str) -> Iterator[WhopObject]:
+        return self._pages("payout_methods", {"company_id": company_id})
+
     # Embedded components and payouts.
 
     def create_access_token(
@@ -173,15 +176,22 @@ class WhopClient:
             body["scoped_actions"] = list(scoped_actions)
         return self._post("access_tokens", body)
 
-    def create_withdrawal(self, *, company_id: str, amount_cents: int, currency: str) -> WhopObject:
-        return self._post(
-            "withdrawals",
-            {
-                "company_id": company_id,
-                "amount": to_whop_amount(amount_cents),
-                "currency": currency,
-            },
-        )
+    def create_withdrawal(
+        self,
+        *,
+        company_id: str,
+        amount_cents: int,
+        currency: str,
+        payout_method_id: str | None = None,
+    ) -> WhopObject:
+        body: dict[str, Any] = {
+            "company_id": company_id,
+            "amount": to_whop_amount(amount_cents),
+            "currency": currency,
+        }
+        if payout_method_id is not None:
+            body["payout_method_id"] = payout_method_id
+        return self._post("withdrawals", body)
 
     def get_withdrawal(self, withdrawal_id: str) -> WhopObject:
         return self._get(f"withdrawals/{_segment(withdrawal_id)}")
