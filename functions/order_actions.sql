@@ -101,6 +101,18 @@ begin
 end;
 $$;
 
+-- Buyer: give up an unpaid order (its checkout no longer counts against the cap).
+create or replace function public.abandon_checkout(order_id uuid)
+returns public.orders
+language plpgsql
+set search_path = ''
+as $$
+begin
+    perform private.record_order_action(order_id, 'abandon_checkout');
+    return private.order_as_seen(order_id);
+end;
+$$;
+
 -- Seller: start without waiting for the brief (the due date starts now).
 create or replace function public.start_order(order_id uuid)
 returns public.orders
@@ -286,6 +298,8 @@ revoke execute on function private.notify_order_message() from public, anon, aut
 grant execute on function private.order_as_seen(uuid) to authenticated, service_role;
 grant execute on function public.submit_requirements(uuid, jsonb, jsonb) to authenticated;
 grant execute on function public.start_order(uuid) to authenticated;
+revoke execute on function public.abandon_checkout(uuid) from public, anon, authenticated;
+grant execute on function public.abandon_checkout(uuid) to authenticated;
 grant execute on function public.deliver_order(uuid, text, jsonb) to authenticated;
 grant execute on function public.request_revision(uuid, text) to authenticated;
 grant execute on function public.accept_delivery(uuid) to authenticated;

@@ -237,6 +237,11 @@ begin
             if pg_catalog.jsonb_typeof(coalesce(details -> 'attribution', '{}'::jsonb)) <> 'object' then
                 raise exception using errcode = '22023', message = 'attribution must be a JSON object';
             end if;
+        when 'abandon_checkout' then
+            return case when acting_as = 'system'
+                then pg_catalog.jsonb_build_object('reason', pg_catalog.left(details ->> 'reason', 500))
+                else '{}'::jsonb
+            end;
         when 'attach_checkout' then
             perform private.require_text(details ->> 'whop_checkout_id', 'whop_checkout_id', 100);
             if before.whop_checkout_id is not null then

@@ -229,9 +229,23 @@ declare
     priced jsonb;
     created public.orders;
     expires_after interval;
+    unpaid_cap integer;
+    unpaid integer;
 begin
-    if buyer_id is null or not exists (select 1 from public.profiles as p where p.id = buyer_id) then
+    -- The buyer's row, locked: two checkouts at once count each other's unpaid orders.
+    perform 1 from public.profiles as p where p.id = buyer_id for no key update;
+    if buyer_id is null or not found then
         raise exception using errcode = 'P0002', message = format('buyer %s does not exist', buyer_id);
+    end if;
+    select s.max_unpaid_orders into unpaid_cap from private.platform_settings as s;
+    select pg_catalog.count(*) into unpaid
+    from public.orders as o
+    where o.buyer_id = create_pending_order.buyer_id and o.status = 'pending_payment';
+    if unpaid >= unpaid_cap then
+        raise exception using
+            errcode = '55000',
+            message = format('you already have %s unpaid orders: pay or abandon one first', unpaid),
+            hint = 'abandon_checkout(order_id) gives one up';
     end if;
     if pg_catalog.jsonb_typeof(coalesce(attribution, '{}'::jsonb)) <> 'object'
         or pg_catalog.length(attribution::text) > 2000 then
@@ -265,8 +279,10 @@ begin
         pg_catalog.now() + expires_after
     )
     returning * into created;
-    if coalesce(attribution, '{}'::jsonb) <> '{}'::jsonb then
-        insert into public.order_attributions (order_id, attribution) values (created.id, attribution);
+    -- Only the keys attribution_of knows are kept (and sent to Whop with the checkout).
+    if private.attribution_of(attribution) <> '{}'::jsonb then
+        insert into public.order_attributions (order_id, attribution)
+        values (created.id, private.attribution_of(attribution));
     end if;
 
     insert into public.order_extras (
@@ -354,5 +370,23 @@ begin
 end;
 $$;
 
+-- Operator: how many unpaid orders one buyer may have open at once.
+create or replace function public.set_max_unpaid_orders(max_unpaid integer)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    if max_unpaid is null or max_unpaid not between 1 and 50 then
+        raise exception using errcode = '22023', message = 'max_unpaid must be between 1 and 50';
+    end if;
+    update private.platform_settings as s set max_unpaid_orders = max_unpaid;
+    return max_unpaid;
+end;
+$$;
+
 revoke execute on function public.set_chargeback_fee_policy(text) from public, anon, authenticated;
 grant execute on function public.set_chargeback_fee_policy(text) to service_role;
+revoke execute on function public.set_max_unpaid_orders(integer) from public, anon, authenticated;
+grant execute on function public.set_max_unpaid_orders(integer) to service_role;

@@ -184,11 +184,21 @@ $$;
 revoke execute on function private.process_locked_whop_event(public.whop_events)
 from public, anon, authenticated;
 
+-- How many events one call of process_whop_events takes (the worker asks; the number
+-- lives here only): 50 keeps the subtransactions within what each backend caches (64),
+-- so snapshots of other sessions stay cheap.
+create or replace function public.whop_events_per_call()
+returns integer
+language sql
+immutable
+set search_path = ''
+as $$
+    select 50
+$$;
+
 -- Process stored events in one transaction, in the order given, each in its own
 -- subtransaction: one event's failure is recorded on it and leaves the others' effects.
--- Events another worker holds are skipped (and not returned). At most 50 per call, so
--- the subtransactions stay within what each backend caches (64) and snapshots of other
--- sessions stay cheap.
+-- Events another worker holds are skipped (and not returned).
 create or replace function public.process_whop_events(event_ids bigint[])
 returns table (event_id bigint, status public.whop_event_status)
 language plpgsql
@@ -198,8 +208,9 @@ as $$
 declare
     claimed public.whop_events;
 begin
-    if pg_catalog.cardinality(event_ids) > 50 then
-        raise exception using errcode = '22023', message = 'at most 50 events per call';
+    if pg_catalog.cardinality(event_ids) > public.whop_events_per_call() then
+        raise exception using
+            errcode = '22023', message = format('at most %s events per call', public.whop_events_per_call());
     end if;
     for claimed in
         select e.* from public.whop_events as e
@@ -269,3 +280,5 @@ grant execute on function public.process_whop_events(bigint[]) to service_role;
 grant execute on function public.process_whop_event(bigint) to service_role;
 grant execute on function public.due_whop_events(integer) to service_role;
 grant execute on function public.requeue_whop_events(bigint[]) to service_role;
+revoke execute on function public.whop_events_per_call() from public, anon, authenticated;
+grant execute on function public.whop_events_per_call() to service_role;

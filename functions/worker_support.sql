@@ -29,7 +29,34 @@ begin
             message = format('the seller of gig %s cannot take payments yet', prepare_checkout.gig_id);
     end if;
     created := public.create_pending_order(buyer_id, gig_id, tier, extras, attribution);
-    return pg_catalog.jsonb_build_object('order', pg_catalog.to_jsonb(created), 'whop_company_id', company_id);
+    -- What travels in the checkout's metadata: our order id and the attribution kept.
+    return pg_catalog.jsonb_build_object(
+        'order', pg_catalog.to_jsonb(created),
+        'whop_company_id', company_id,
+        'metadata', pg_catalog.jsonb_build_object('gigflow_order_id', created.id) || coalesce((
+            select a.attribution from public.order_attributions as a where a.order_id = created.id
+        ), '{}'::jsonb)
+    );
+end;
+$$;
+
+-- Worker: Whop would not open the checkout of an order just created (or the call's
+-- outcome is unknown, and the buyer never got its page): the order is given up, so a
+-- refused checkout leaves no unpaid order behind.
+create or replace function public.checkout_refused(target_order_id uuid, reason text)
+returns public.orders
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+    given_up public.orders;
+begin
+    perform private.record_order_action(
+        target_order_id, 'abandon_checkout', pg_catalog.jsonb_build_object('reason', reason), 'system'
+    );
+    select o.* into given_up from public.orders as o where o.id = target_order_id;
+    return given_up;
 end;
 $$;
 
@@ -157,6 +184,8 @@ revoke execute on function public.order_participant(uuid, uuid) from public, ano
 grant execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
 to service_role;
 grant execute on function public.seller_account_for(uuid) to service_role;
+revoke execute on function public.checkout_refused(uuid, text) from public, anon, authenticated;
+grant execute on function public.checkout_refused(uuid, text) to service_role;
 grant execute on function public.link_whop_company(uuid, text) to service_role;
 grant execute on function public.checkout_to_confirm(uuid, uuid) to service_role;
 grant execute on function public.seller_whop_company(uuid) to service_role;

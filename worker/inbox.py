@@ -4,6 +4,7 @@ due events and has them processed in batches, each event in its own subtransacti
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections import Counter
@@ -14,16 +15,20 @@ from worker.db import Database
 
 log = logging.getLogger("gigflow.inbox")
 
-# The SQL function's own cap (process_whop_events): one subtransaction per event.
-MAX_PROCESS_BATCH = 50
+
+@functools.lru_cache(maxsize=8)
+def events_per_call(db: Database) -> int:
+    """How many events one process_whop_events call takes: SQL says, once per database."""
+    return int(db.rpc("whop_events_per_call", {}))
 
 
 def process_events(db: Database, event_ids: Sequence[int]) -> Counter[str]:
     """Process stored events (those another worker holds are skipped); counts by the
     status each ends in."""
     outcomes: Counter[str] = Counter()
-    for start in range(0, len(event_ids), MAX_PROCESS_BATCH):
-        batch = list(event_ids[start : start + MAX_PROCESS_BATCH])
+    per_call = events_per_call(db)
+    for start in range(0, len(event_ids), per_call):
+        batch = list(event_ids[start : start + per_call])
         rows = db.rpc("process_whop_events", {"event_ids": batch})
         outcomes.update(str(row["status"]) for row in rows)
         for row in rows:

@@ -123,8 +123,7 @@ class WebhookIntake:
 
     async def _process_waiting(self) -> None:
         while self._to_process:
-            batch = self._to_process[: inbox.MAX_PROCESS_BATCH]
-            del self._to_process[: inbox.MAX_PROCESS_BATCH]
+            batch, self._to_process = self._to_process, []
             try:
                 await run_in_threadpool(inbox.process_events, self._db, batch)
             except Exception:  # the events stay in the inbox for the loop whatever failed

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from typing import Any
 
 from worker import errors
 from worker.db import Database
@@ -18,31 +19,42 @@ from worker.whop.client import WhopClient
 log = logging.getLogger("gigflow.refunds")
 
 
-def submit_refunds(
-    db: Database, whop: WhopClient, *, only_refund: str | None = None, limit: int = 20
-) -> Counter[str]:
-    outcomes: Counter[str] = Counter()
-    claims = db.rpc("claim_refunds_to_submit", {"max_refunds": limit, "only_refund": only_refund})
+def _submit(db: Database, whop: WhopClient, claim: dict[str, Any]) -> tuple[str, dict | None]:
+    """Send one claimed refund; the outcome, and the refund as SQL recorded a refusal."""
+    try:
+        whop.refund_payment(
+            claim["whop_payment_id"],
+            partial_amount_cents=None if claim["full_refund"] else claim["amount_cents"],
+        )
+    except errors.GigflowError as error:
+        if not error.definite:
+            log.warning(
+                "refund submission unclear; reconciliation will settle it",
+                extra={"refund_id": claim["refund_id"], "error": error.message},
+            )
+            return "unconfirmed", None
+        refused = db.rpc(
+            "record_refund_failed",
+            {"refund_request_id": claim["refund_id"], "reason": error.message[:200]},
+        )
+        return "refused", refused
+    return "submitted", None
+
+
+def submit_refund(db: Database, whop: WhopClient, refund_id: str) -> tuple[str, dict | None]:
+    """Send the refund just asked for now: the outcome (submitted, refused, unconfirmed,
+    or claimed elsewhere), and the refund as SQL recorded a refusal."""
+    claims = db.rpc("claim_refunds_to_submit", {"max_refunds": 1, "only_refund": refund_id})
     for claim in claims:
-        try:
-            whop.refund_payment(
-                claim["whop_payment_id"],
-                partial_amount_cents=None if claim["full_refund"] else claim["amount_cents"],
-            )
-            outcomes["submitted"] += 1
-        except errors.GigflowError as error:
-            if not error.definite:
-                log.warning(
-                    "refund submission unclear; reconciliation will settle it",
-                    extra={"refund_id": claim["refund_id"], "error": error.message},
-                )
-                outcomes["unconfirmed"] += 1
-                continue
-            db.rpc(
-                "record_refund_failed",
-                {"refund_request_id": claim["refund_id"], "reason": error.message[:200]},
-            )
-            outcomes["refused"] += 1
+        return _submit(db, whop, claim)
+    return "claimed elsewhere", None
+
+
+def submit_refunds(db: Database, whop: WhopClient, *, limit: int = 20) -> Counter[str]:
+    outcomes: Counter[str] = Counter()
+    for claim in db.rpc("claim_refunds_to_submit", {"max_refunds": limit}):
+        outcome, _ = _submit(db, whop, claim)
+        outcomes[outcome] += 1
     for quarantined in db.rpc("claim_quarantine_refunds", {"max_refunds": limit}):
         try:
             whop.refund_payment(quarantined["whop_payment_id"], partial_amount_cents=None)

@@ -97,7 +97,10 @@ create type public.order_action as enum (
     'chargeback_lost',
     -- system (the worker removed, through Storage, the files of an order cancelled before
     -- any delivery): cancelled -> cancelled
-    'remove_files'
+    'remove_files',
+    -- buyer (gives up an unpaid order), or the system (Whop refused to open its
+    -- checkout): pending_payment -> cancelled
+    'abandon_checkout'
 );
 
 create type public.order_actor as enum ('buyer', 'seller', 'admin', 'system');
@@ -148,6 +151,10 @@ edges (
         'checkout_expires_at', '0', '{whop_checkout_id}', 'database'
     ),
     ('pending_payment', 'attach_checkout', 'system', 'pending_payment', false, null, null, null, null),
+    -- Nobody else is told: the buyer chose it or saw the refusal. A checkout page left
+    -- open stays payable at Whop; paid after this, the order is refunded in full.
+    ('pending_payment', 'abandon_checkout', 'buyer', 'cancelled', false, null, null, null, null),
+    ('pending_payment', 'abandon_checkout', 'system', 'cancelled', false, null, null, null, null),
     -- A payment that arrives after the order was cancelled unpaid is recorded (and, by
     -- the rule that a paid order ending cancelled is refunded, refunded in full).
     ('cancelled', 'pay', 'system', 'cancelled', true, null, null, null, null),

@@ -1,5 +1,6 @@
 -- Platform settings: one row, changed only by service-role functions
--- (set_platform_fee_bps, set_clearance_period, set_chargeback_fee_policy). Orders copy the
+-- (set_platform_fee_bps, set_clearance_period, set_chargeback_fee_policy,
+-- set_max_unpaid_orders). Orders copy the
 -- fee at purchase time, so a change never reprices an existing order. How long timers
 -- wait is on their edges (private.order_transitions).
 
@@ -11,7 +12,9 @@ create table private.platform_settings (
     -- Who bears the platform's fee when a chargeback is lost: the platform gives its fee
     -- back ('platform'), or the seller owes it on top of their own share ('seller').
     chargeback_fee_borne_by text not null default 'platform'
-    check (chargeback_fee_borne_by in ('platform', 'seller'))
+    check (chargeback_fee_borne_by in ('platform', 'seller')),
+    -- Unpaid orders one buyer may have open at once: each holds a Whop checkout.
+    max_unpaid_orders integer not null default 3 check (max_unpaid_orders between 1 and 50)
 );
 revoke all on private.platform_settings from public, anon, authenticated;
 -- Not secret, and what a quote and a balance show: read by those invoker functions.

@@ -5,6 +5,10 @@
 -- `spec` says (one event, from -> to, by that actor) or is refused (42501 when another
 -- actor could do it, 55000 otherwise) and stays untouched.
 begin;
+-- The walk leaves hundreds of one buyer's orders unpaid; the cap on unpaid orders is
+-- 26_unpaid_orders' subject, so it is lifted here (rolled back with the rest).
+alter table private.platform_settings drop constraint platform_settings_max_unpaid_orders_check;
+update private.platform_settings set max_unpaid_orders = 100000;
 
 select tests.create_user('tt_buyer');
 select tests.create_user('tt_seller');
@@ -32,6 +36,9 @@ insert into spec values
 ('pending_payment', 'fail_payment', 'system', 'cancelled'),
 ('pending_payment', 'expire_checkout', 'system', 'cancelled'),
 ('pending_payment', 'attach_checkout', 'system', 'pending_payment'),
+-- The buyer gives up an unpaid order; the worker does when Whop refused its checkout.
+('pending_payment', 'abandon_checkout', 'buyer', 'cancelled'),
+('pending_payment', 'abandon_checkout', 'system', 'cancelled'),
 ('cancelled', 'pay', 'system', 'cancelled'),
 ('cancelled', 'remove_files', 'system', 'cancelled'),
 -- The work.

@@ -4,6 +4,8 @@
 -- legacy (v1) examples on docs.whop.com: amounts in decimal dollars as JSON numbers (or
 -- null), our order id in the checkout metadata, the seller as the envelope's company_id.
 begin;
+-- This file keeps many unpaid orders of one buyer open at once (26_unpaid_orders tests the cap).
+update private.platform_settings set max_unpaid_orders = 50;
 select plan(76);
 
 select tests.create_user('wi_buyer');

@@ -9,6 +9,8 @@
 -- The order: 100.00 USD, the seller's company biz_paSeller, its checkout ch_pa_<name>,
 -- the platform fee 10% = 10.00 (DESIGN: subtotal x fee_bps / 10000, default 1000 bps).
 begin;
+-- This file keeps many unpaid orders of one buyer open at once (26_unpaid_orders tests the cap).
+update private.platform_settings set max_unpaid_orders = 50;
 select plan(37);
 
 select tests.create_user('pa_buyer');

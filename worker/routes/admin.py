@@ -39,13 +39,14 @@ def _refund(
         {"order_id": order_id, "amount_cents": request.amount_cents, "reason": request.reason},
         identity=user,
     )
-    outcome = refunds.submit_refunds(found.db, found.whop, only_refund=requested["id"])
+    outcome, refused = refunds.submit_refund(found.db, found.whop, requested["id"])
+    recorded = refused or requested
     return RefundAccepted(
-        refund_id=requested["id"],
-        order_id=requested["order_id"],
-        amount_cents=requested["amount_cents"],
-        status="failed" if outcome["refused"] else "requested",
-        sent_to_whop=bool(outcome["submitted"]),
+        refund_id=recorded["id"],
+        order_id=recorded["order_id"],
+        amount_cents=recorded["amount_cents"],
+        status=recorded["status"],
+        sent_to_whop=outcome == "submitted",
     )
 
 

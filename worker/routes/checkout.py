@@ -24,6 +24,7 @@ from worker.whop import wire
 router = APIRouter(tags=["checkout"])
 log = logging.getLogger("gigflow.checkout")
 
+AttributionKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 AttributionValue = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -38,21 +39,13 @@ class ExtraChoice(Strict):
     quantity: int = Field(default=1, ge=1, le=100)
 
 
-class Attribution(Strict):
-    """Where the buyer came from: travels in Whop's metadata and is kept on the order."""
-
-    visitor_id: AttributionValue | None = None
-    session_id: AttributionValue | None = None
-    utm_source: AttributionValue | None = None
-    utm_medium: AttributionValue | None = None
-    utm_campaign: AttributionValue | None = None
-
-
 class CheckoutRequest(Strict):
     gig_id: str = Field(pattern=UUID_PATTERN)
     tier: Literal["basic", "standard", "premium"]
     extras: list[ExtraChoice] = Field(default_factory=list, max_length=20)
-    attribution: Attribution = Field(default_factory=Attribution)
+    # Where the buyer came from (visitor_id, utm_source, …): SQL keeps the keys it knows,
+    # and only those travel in Whop's metadata.
+    attribution: dict[AttributionKey, AttributionValue] = Field(default_factory=dict, max_length=10)
 
 
 class CheckoutResponse(BaseModel):
@@ -86,8 +79,9 @@ class OrderStatus(BaseModel):
 async def create_checkout(
     request: CheckoutRequest, user: CurrentUser, found: ServicesDep
 ) -> CheckoutResponse:
-    """Open a Whop checkout for a gig package (and extras) at the price SQL computes."""
-    attribution = request.attribution.model_dump(exclude_none=True)
+    """Open a Whop checkout for a gig package (and extras) at the price SQL computes. If
+    Whop does not open it, the order just created is given up before the error is
+    returned, so a refused checkout leaves no unpaid order."""
     prepared: dict[str, Any] = await run_in_threadpool(
         found.db.rpc,
         "prepare_checkout",
@@ -96,22 +90,32 @@ async def create_checkout(
             "gig_id": request.gig_id,
             "tier": request.tier,
             "extras": [extra.model_dump() for extra in request.extras],
-            "attribution": attribution,
+            "attribution": request.attribution,
         },
     )
     order = prepared["order"]
-    checkout = await run_in_threadpool(
-        lambda: found.whop.create_checkout_configuration(
-            company_id=prepared["whop_company_id"],
-            currency=order["currency"],
-            price_cents=order["subtotal_cents"],
-            application_fee_cents=order["fee_cents"],
-            title=order["gig_title"],
-            external_identifier=f"gigflow-gig-{order['gig_id']}",
-            metadata={"gigflow_order_id": order["id"], **attribution},
-            redirect_url=found.checkout_redirect_url,
+    try:
+        checkout = await run_in_threadpool(
+            lambda: found.whop.create_checkout_configuration(
+                company_id=prepared["whop_company_id"],
+                currency=order["currency"],
+                price_cents=order["subtotal_cents"],
+                application_fee_cents=order["fee_cents"],
+                title=order["gig_title"],
+                external_identifier=f"gigflow-gig-{order['gig_id']}",
+                metadata=prepared["metadata"],
+                redirect_url=found.checkout_redirect_url,
+            )
         )
-    )
+    except errors.GigflowError as refused:
+        # Even an unclear outcome: the buyer never gets the checkout's page, and a payment
+        # that still arrives for a given-up order is refunded by SQL.
+        await run_in_threadpool(
+            found.db.rpc,
+            "checkout_refused",
+            {"target_order_id": order["id"], "reason": f"Whop: {refused.message}"[:500]},
+        )
+        raise
     await run_in_threadpool(
         found.db.rpc,
         "attach_checkout",
@@ -139,7 +143,15 @@ async def confirm_checkout(
     """For the checkout return page: ask Whop about the order's payment and hand Whop's
     answer to SQL, exactly as its webhook would. Only the order's buyer may ask."""
     lookup = {"target_order_id": request.order_id, "buyer_id": user.user_id}
-    order: dict[str, Any] = await run_in_threadpool(found.db.rpc, "checkout_to_confirm", lookup)
+
+    async def to_confirm() -> dict[str, Any]:
+        # A one-row table (PostgREST answers a list): the order, and what to ask Whop.
+        rows: list[dict[str, Any]] = await run_in_threadpool(
+            found.db.rpc, "checkout_to_confirm", lookup
+        )
+        return rows[0]
+
+    order = await to_confirm()
     if order["ask_whop_about"]:
         payments = await run_in_threadpool(
             lambda: list(
@@ -151,5 +163,5 @@ async def confirm_checkout(
             "apply_whop_checkout_payments",
             wire.plain({"target_order_id": request.order_id, "payments": payments}),
         )
-        order = await run_in_threadpool(found.db.rpc, "checkout_to_confirm", lookup)
+        order = await to_confirm()
     return OrderStatus(order_id=order["order_id"], status=order["status"])
