@@ -36,6 +36,15 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
+async def _request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> None:
+    writer.write(request)
+    status = await _read_response(reader)
+    if not 200 <= status < 300:
+        raise RuntimeError(f"the endpoint answered {status}")
+
+
 async def _send_all(
     host: str, requests: Mapping[int, Sequence[bytes]], connections: int
 ) -> tuple[float, list[float]]:
@@ -46,11 +55,8 @@ async def _send_all(
         try:
             for request in pending:
                 started = time.perf_counter()
-                writer.write(request)
-                status = await _read_response(reader)
+                await _request(reader, writer, request)
                 latencies.append(time.perf_counter() - started)
-                if not 200 <= status < 300:
-                    raise RuntimeError(f"the endpoint answered {status}")
         finally:
             writer.close()
 
@@ -69,4 +75,49 @@ def send_all(host: str, requests: Mapping[int, Sequence[bytes]], *, connections:
     """Send each port its requests, `connections` at a time in all, split evenly among
     the ports; fails on any non-2xx answer."""
     seconds, latencies = asyncio.run(_send_all(host, requests, connections))
+    return LoadResult(seconds, latencies)
+
+
+async def _send_at_rate(
+    host: str, port: int, requests: Sequence[bytes], rate: float, connections: int
+) -> tuple[float, list[float]]:
+    """Open loop: request i is due at start + i / rate, whatever came before; its latency
+    runs from when it was due, so a slow answer that holds the next request back counts
+    against the endpoint, not the client (no coordinated omission)."""
+    latencies: list[float] = []
+    queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+    started = time.perf_counter() + 0.05
+
+    async def schedule() -> None:
+        for index, request in enumerate(requests):
+            due = started + index / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            queue.put_nowait((due, request))
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            while True:
+                due, request = await queue.get()
+                if not request:
+                    return
+                await _request(reader, writer, request)
+                latencies.append(time.perf_counter() - due)
+        finally:
+            writer.close()
+
+    senders = [asyncio.ensure_future(connection()) for _ in range(connections)]
+    await schedule()
+    for _ in senders:
+        queue.put_nowait((0.0, b""))
+    await asyncio.gather(*senders)
+    return time.perf_counter() - started, latencies
+
+
+def send_at_rate(
+    host: str, port: int, requests: Sequence[bytes], *, rate: float, connections: int
+) -> LoadResult:
+    """Send `requests` to one port at `rate` per second (open loop) over up to
+    `connections` keep-alive connections; fails on any non-2xx answer."""
+    seconds, latencies = asyncio.run(_send_at_rate(host, port, requests, rate, connections))
     return LoadResult(seconds, latencies)

@@ -92,4 +92,6 @@ from public.orders as o
 where o.buyer_id in (select id from bench_buyers);
 
 set session_replication_role = origin;
+-- Every order's timers armed, as the order machine arms them for the orders it moves.
+do $$ begin perform private.arm_order_timers(o) from public.orders as o; end $$;
 analyze;

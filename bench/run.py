@@ -119,7 +119,9 @@ def psql(url: str, path: Path, variables: dict[str, int]) -> None:
     arguments = [str(PG_BIN / "psql"), url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", str(path)]
     for name, value in variables.items():
         arguments[1:1] = ["-v", f"{name}={value}"]
-    subprocess.run(arguments, check=True, capture_output=True, text=True)
+    ran = subprocess.run(arguments, capture_output=True, text=True, check=False)
+    if ran.returncode != 0:
+        raise RuntimeError(f"{path.name} failed: {ran.stderr[-2000:]}")
 
 
 def load(cluster: LocalCluster, scale: Scale) -> dict[str, float]:
@@ -259,13 +261,25 @@ def transition_script(conn: psycopg.Connection[Any], clients: int) -> str:
     ) + transaction.format(claims=seller, call=f"decline_cancellation({order_id})")
 
 
+# The money path: each client takes fresh orders of its own seller and buyer through it.
+MONEY_PATH_ORDERS_PER_CLIENT = {"quick": 150, "full": 400}
+MONEY_PATH_TRANSACTIONS = 6
+
+
 def bench_transitions(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) -> dict[str, Any]:
     """Every side driven by pgbench (a C client), so the client is not what is measured,
-    in alternating rounds, so that a checkpoint or autovacuum lands on every side alike."""
+    in alternating rounds, so that a checkpoint or autovacuum lands on every side alike.
+    The money path runs a fixed number of fresh orders per client each round."""
     clients, rounds = 8, 3
+    per_round = MONEY_PATH_ORDERS_PER_CLIENT[scale.name]
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
         conn.execute("drop database if exists pgbench")
         conn.execute("create database pgbench")
+    psql(
+        cluster.admin_url,
+        BENCH / "money_path.sql",
+        {"clients": clients, "orders": per_round * rounds},
+    )
     tpcb_url = cluster.url("supabase_admin", "pgbench")
     subprocess.run(
         [str(PG_BIN / "pgbench"), "-i", "-q", "-s", "8", tpcb_url], check=True, capture_output=True
@@ -273,6 +287,7 @@ def bench_transitions(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) 
     ours: list[float] = []
     pooled: list[float] = []
     tpcb: list[float] = []
+    money: list[float] = []
     with (
         # Autocommit: an idle open transaction would hold back vacuum for the whole run.
         psycopg.connect(cluster.admin_url, autocommit=True) as conn,
@@ -280,7 +295,7 @@ def bench_transitions(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) 
     ):
         script.write(transition_script(conn, clients))
         script.flush()
-        for _ in range(rounds):
+        for round_number in range(rounds):
             ours.append(
                 2 * pgbench(cluster.admin_url, clients, scale.transition_seconds, "-f", script.name)
             )
@@ -291,8 +306,23 @@ def bench_transitions(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) 
                 )
             )
             tpcb.append(pgbench(tpcb_url, clients, scale.transition_seconds))
+            money.append(
+                MONEY_PATH_TRANSACTIONS
+                * pgbench_transactions(
+                    cluster.admin_url,
+                    clients,
+                    per_round,
+                    str(BENCH / "money_path.pgbench"),
+                    first_seq=round_number * per_round,
+                )
+            )
+        unfinished = conn.execute(
+            "select count(*) from bench_money_queue as q"
+            " join public.orders as o on o.id = q.order_id"
+            " where o.status <> 'completed' or o.refunded_cents <> 1000"
+        ).fetchone()
     ours_mean, tpcb_mean = sum(ours) / rounds, sum(tpcb) / rounds
-    pooled_mean = sum(pooled) / rounds
+    pooled_mean, money_mean = sum(pooled) / rounds, sum(money) / rounds
     return {
         "clients": clients,
         "rounds": rounds,
@@ -301,10 +331,46 @@ def bench_transitions(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) 
         "ratio": round(ours_mean / tpcb_mean, 3),
         "rounds_rpc_transactions_per_s": [round(x, 1) for x in ours],
         "rounds_pgbench_tpcb_tps": [round(x, 1) for x in tpcb],
+        "rounds_ratio": [round(o / t, 3) for o, t in zip(ours, tpcb, strict=True)],
         "pooled_rpc_transactions_per_s": round(pooled_mean, 1),
         "pooled_over_direct": round(pooled_mean / ours_mean, 3),
         "rounds_pooled_rpc_transactions_per_s": [round(x, 1) for x in pooled],
+        "money_path_transactions_per_s": round(money_mean, 1),
+        "money_path_over_tpcb": round(money_mean / tpcb_mean, 3),
+        "rounds_money_path_transactions_per_s": [round(x, 1) for x in money],
+        "money_path_orders": clients * per_round * rounds,
+        "money_path_orders_not_settled": unfinished[0] if unfinished else None,
     }
+
+
+def pgbench_transactions(
+    url: str, clients: int, per_client: int, script: str, first_seq: int
+) -> float:
+    """Scripts per second, each client running `per_client` of them (money path)."""
+    ran = subprocess.run(
+        [
+            str(PG_BIN / "pgbench"),
+            "-n",
+            "-c",
+            str(clients),
+            "-j",
+            "2",
+            "-t",
+            str(per_client),
+            "-D",
+            f"seq={first_seq}",
+            "-f",
+            script,
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    match = re.search(r"tps = ([0-9.]+)", ran.stdout)
+    if match is None:
+        raise RuntimeError(f"pgbench printed no tps: {ran.stdout[-300:]}{ran.stderr[-300:]}")
+    return float(match.group(1))
 
 
 # Webhooks.
@@ -430,10 +496,49 @@ def ingest(cluster: LocalCluster, database_url: str, workers: int, events: int) 
     }
 
 
-def bench_webhooks(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) -> dict[str, Any]:
-    """One worker connected directly (the figures at the top level, as before), then
-    through the pooler, then two workers each way; each run pays orders still pending."""
+# The rate Whop's deliveries arrive at in the latency run (issue 17: p99 at 1000/s).
+OFFERED_EVENTS_PER_S = 1000
+OFFERED_CONNECTIONS = 64
+
+
+def paced_ingest(cluster: LocalCluster, database_url: str, events: int) -> dict[str, Any]:
+    """Time to 2xx of `events` payments sent to one worker at OFFERED_EVENTS_PER_S, open
+    loop, as Whop's deliveries arrive: each latency counts from when it was due."""
+    with psycopg.connect(cluster.admin_url, row_factory=dict_row) as conn:
+        pending = conn.execute(
+            "select id, subtotal_cents from public.orders"
+            " where status = 'pending_payment' limit %s",
+            (events,),
+        ).fetchall()
+    process, port = launch_worker(database_url)
+    try:
+        wait_listening(port)
+        signer = Webhook(WEBHOOK_SECRET.encode())
+        requests = [signed_payment(signer, port, order) for order in pending]
+        sent = http_load.send_at_rate(
+            "127.0.0.1",
+            port,
+            requests,
+            rate=OFFERED_EVENTS_PER_S,
+            connections=OFFERED_CONNECTIONS,
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
     return {
+        "events": len(pending),
+        "offered_per_s": OFFERED_EVENTS_PER_S,
+        "achieved_per_s": round(len(pending) / sent.seconds, 1),
+        "time_to_2xx": summary(sent.latencies),
+    }
+
+
+def bench_webhooks(cluster: LocalCluster, pooler: LocalPooler, scale: Scale) -> dict[str, Any]:
+    """One worker at 1000 deliveries a second (time to 2xx), then as fast as they come:
+    connected directly (the figures at the top level, as before), through the pooler,
+    then two workers each way; each run pays orders still pending."""
+    return {
+        "paced": paced_ingest(cluster, cluster.url(), scale.webhooks),
         **ingest(cluster, cluster.url(), 1, scale.webhooks),
         "pooled": ingest(cluster, pooler.url(), 1, scale.webhooks),
         "two_workers": ingest(cluster, cluster.url(), 2, scale.webhooks),
@@ -495,6 +600,7 @@ def report(results: dict[str, Any]) -> None:
     env, search = results["environment"], results["search"]
     moves, hooks, reads = results["transitions"], results["webhooks"], results["reads"]
     anon, bypass = search["anon"], search["bypass_rls"]
+    paced = hooks["paced"]
     # (what, measured, target, whether the target is met)
     rows: list[tuple[str, str, str, bool]] = [
         (
@@ -528,10 +634,22 @@ def report(results: dict[str, Any]) -> None:
             True,
         ),
         (
-            "transitions / pgbench",
+            "transitions / pgbench, rounds " + "/".join(str(r) for r in moves["rounds_ratio"]),
             f"{moves['ratio']}",
-            "≥ 0.5",
-            moves["rpc_transactions_per_s"] >= 0.5 * moves["pgbench_tpcb_tps"],
+            "≥ 0.8",
+            moves["rpc_transactions_per_s"] >= 0.8 * moves["pgbench_tpcb_tps"],
+        ),
+        (
+            "money path (pay, brief, deliver, accept, refund), 8 clients",
+            f"{moves['money_path_transactions_per_s']} tx/s",
+            "",
+            True,
+        ),
+        (
+            "money path orders left unsettled",
+            f"{moves['money_path_orders_not_settled']} of {moves['money_path_orders']}",
+            "0",
+            moves["money_path_orders_not_settled"] == 0,
         ),
         (
             "order transitions, 8 clients, via PgBouncer, mean",
@@ -546,7 +664,18 @@ def report(results: dict[str, Any]) -> None:
             "≥ 1000/s",
             hooks["stored_and_processed_per_s"] >= 1000,
         ),
-        ("webhook time to 2xx p99", f"{hooks['time_to_2xx']['p99_ms']} ms", "", True),
+        (
+            f"webhook time to 2xx p50/p99 at {paced['offered_per_s']}/s, 1 worker",
+            f"{paced['time_to_2xx']['p50_ms']}/{paced['time_to_2xx']['p99_ms']} ms",
+            "p99 ≤ 50 ms",
+            paced["time_to_2xx"]["p99_ms"] <= 50,
+        ),
+        (
+            "webhook time to 2xx p99, as fast as they come",
+            f"{hooks['time_to_2xx']['p99_ms']} ms",
+            "",
+            True,
+        ),
         *(
             (f"webhooks stored + processed, {label}", ingest_figures(hooks[key]), "", True)
             for key, label in (

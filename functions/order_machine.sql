@@ -11,32 +11,40 @@
 -- function), yet it runs for their inserts, with the rights the machine needs.
 
 -- Who the signed-in user is on an order: buyer, seller or admin; null for anyone else.
+-- The machine's helpers are PL/pgSQL rather than SQL: a SQL function with its own
+-- search_path is never inlined, and is planned again on every call; PL/pgSQL keeps its
+-- plans for the session, and a transition calls each of these every time.
 create or replace function private.order_role(buyer_id uuid, seller_id uuid)
 returns public.order_actor
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-    select case
-        when (select auth.uid()) = buyer_id then 'buyer'
-        when (select auth.uid()) = seller_id then 'seller'
-        when (select private.is_admin()) then 'admin'
-    end::public.order_actor
+begin
+    return case
+        when auth.uid() = buyer_id then 'buyer'
+        when auth.uid() = seller_id then 'seller'
+        when private.is_admin() then 'admin'
+    end::public.order_actor;
+end;
 $$;
 
 -- What can still be asked back from an order: paid, minus refunded, minus requested.
 create or replace function private.refundable_cents(target public.orders)
 returns integer
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-    select case when target.paid_at is null then 0 else
-        target.subtotal_cents - target.refunded_cents - coalesce((
-            select pg_catalog.sum(r.amount_cents)::integer from public.refunds as r
-            where r.order_id = target.id and r.status = 'requested'
-        ), 0)
-    end
+begin
+    if target.paid_at is null then
+        return 0;
+    end if;
+    return target.subtotal_cents - target.refunded_cents - coalesce((
+        select pg_catalog.sum(r.amount_cents)::integer from public.refunds as r
+        where r.order_id = target.id and r.status = 'requested'
+    ), 0);
+end;
 $$;
 
 -- The platform fee's part of refunding `amount` more of an order: chosen so that the fee
@@ -202,7 +210,7 @@ stable
 set search_path = ''
 as $$
 declare
-    refundable integer := private.refundable_cents(before);
+    refundable integer;
     remaining integer := before.subtotal_cents - before.refunded_cents;
     amount integer;
 begin
@@ -250,6 +258,7 @@ begin
                     message = format('order %s already has checkout %s', before.id, before.whop_checkout_id);
             end if;
         when 'request_refund' then
+            refundable := private.refundable_cents(before);
             amount := coalesce(private.detail_cents(details, 'amount_cents'), refundable);
             if amount not between 1 and refundable then
                 raise exception using
@@ -264,6 +273,7 @@ begin
                 'reason', coalesce(pg_catalog.left(pg_catalog.btrim(details ->> 'reason'), 500), 'refunded by an operator')
             );
         when 'resolve_dispute_refund' then
+            refundable := private.refundable_cents(before);
             amount := private.detail_cents(details, 'refund_cents');
             if before.dispute_refund_cents is not null then
                 raise exception using
@@ -312,10 +322,11 @@ $$;
 -- a `timer_unless` column is set (a late mark made, a checkout that Whop knows).
 create or replace function private.arm_order_timers(target public.orders)
 returns void
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
+begin
     with order_row as (
         select pg_catalog.to_jsonb(target) as fields
     ),
@@ -342,7 +353,8 @@ as $$
     insert into private.order_deadlines as d (order_id, action, due_at)
     select target.id, a.action, a.due_at from armed as a
     on conflict (order_id, action) do update set due_at = excluded.due_at
-    where d.due_at is distinct from excluded.due_at
+    where d.due_at is distinct from excluded.due_at;
+end;
 $$;
 
 -- The only writer of notifications: one to each recipient about an order.
@@ -353,14 +365,16 @@ create or replace function private.notify(
     body text
 )
 returns void
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
+begin
     insert into public.notifications (user_id, order_id, kind, body)
     select distinct recipient, about_order_id, kind, body
     from pg_catalog.unnest(recipients) as recipient
-    where recipient is not null
+    where recipient is not null;
+end;
 $$;
 
 -- What an action does beyond moving the order: records answers, deliveries and files,

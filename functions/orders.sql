@@ -23,11 +23,13 @@ for each row execute function private.refuse_change();
 -- orders under the caller's own policy on orders, so it knows exactly that.
 create or replace function private.can_see_order(target_order_id uuid)
 returns boolean
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-    select exists (select 1 from public.orders as o where o.id = target_order_id)
+begin
+    return exists (select 1 from public.orders as o where o.id = target_order_id);
+end;
 $$;
 
 revoke execute on function private.can_see_order(uuid) from public, anon, authenticated;
