@@ -41,12 +41,16 @@ alter table bench_gigs add primary key (n);
 analyze bench_buyers;
 analyze bench_gigs;
 
+-- Every seller has a Whop connected company (payments are checked against it).
+update public.seller_accounts set whop_company_id = 'biz_' || replace(user_id::text, '-', '')
+where whop_company_id is null;
+
 -- Orders over every status; the heavy buyer (bench_buyer_1) has :heavy of them.
 insert into public.orders (
     buyer_id, seller_id, gig_id, tier, gig_title, currency, package_price_cents, extras_cents,
     subtotal_cents, fee_bps, fee_cents, seller_net_cents, delivery_days, revisions_included,
     status, checkout_expires_at, paid_at, started_at, due_at, delivered_at, completed_at,
-    cancelled_at, created_at, updated_at, whop_payment_id
+    cancelled_at, created_at, updated_at, whop_payment_id, whop_checkout_id
 )
 select
     b.id, g.seller_id, g.id, 'basic', g.title, 'USD', g.starting_price_cents, 0,
@@ -63,7 +67,8 @@ select
     case when s.status = 'completed' then d.created + interval '4 days' end,
     case when s.status = 'cancelled' then d.created + interval '2 hours' end,
     d.created, d.created,
-    case when s.status <> 'pending_payment' then 'pay_bench_' || i end
+    case when s.status <> 'pending_payment' then 'pay_bench_' || i end,
+    'ch_bench_' || i
 from generate_series(1, :orders) as i
 cross join lateral (
     select now() - random() * interval '365 days' as created,

@@ -8,8 +8,8 @@ create table bench_money_queue (
     client integer, seq integer, order_id uuid, payment text, refund text,
     buyer text, seller text, admin text, primary key (client, seq)
 );
--- One seller and one buyer per client (so clients do not queue on each other's locks),
--- the seller connected to Whop; the admin who asks for the refund.
+-- One seller and one buyer per client (so clients do not queue on each other's locks);
+-- the admin who asks for the refund.
 create temporary table money_people as
 with sellers as (
     select distinct on (g.seller_id) g.seller_id, g.id as gig_id
@@ -27,11 +27,10 @@ numbered_buyers as (
     from public.profiles as p where p.username like 'bench\_buyer\_%'
 )
 
-select s.client::integer, s.gig_id, s.seller_id, b.buyer_id
+select s.client::integer, s.gig_id, s.seller_id, b.buyer_id, a.whop_company_id
 from numbered_sellers as s join numbered_buyers as b using (client)
+join public.seller_accounts as a on a.user_id = s.seller_id
 where s.client < :clients;
-update public.seller_accounts as s set whop_company_id = 'biz_bench_money_' || m.client, kyc_status = 'verified'
-from money_people as m where s.user_id = m.seller_id;
 insert into auth.users (id, aud, role, email, raw_user_meta_data, raw_app_meta_data, created_at)
 values (gen_random_uuid(), 'authenticated', 'authenticated', 'bench_admin@example.test',
         '{"username": "bench_admin"}', '{"user_role": "admin"}', now());
@@ -51,7 +50,7 @@ insert into bench_money_queue
 select m.client, split_part(made.whop_checkout_id, '_', 5)::integer, made.id,
     quote_literal(jsonb_build_object(
         'id', 'pay_' || made.id, 'status', 'paid', 'substatus', 'succeeded', 'total', 100.00,
-        'currency', 'usd', 'company', jsonb_build_object('id', 'biz_bench_money_' || m.client),
+        'currency', 'usd', 'company', jsonb_build_object('id', m.whop_company_id),
         'checkout_configuration_id', made.whop_checkout_id,
         'application_fee', jsonb_build_object('amount', 10.00),
         'metadata', jsonb_build_object('gigflow_order_id', made.id)
