@@ -27,15 +27,19 @@ begin
 end;
 $$;
 
+-- These helpers are PL/pgSQL, like the order machine's: a SQL function with its own
+-- search_path is planned again on every call, and every payment calls them.
 create or replace function private.uuid_or_null(candidate text)
 returns uuid
-language sql
+language plpgsql
 immutable
 set search_path = ''
 as $$
-    select case
+begin
+    return case
         when candidate ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then candidate::uuid
-    end
+    end;
+end;
 $$;
 
 -- An object's id, or the named refusal: an object without one cannot be recorded.
@@ -57,14 +61,21 @@ $$;
 -- Where the buyer came from, as it travelled through Whop with the payment's metadata.
 create or replace function private.attribution_of(metadata jsonb)
 returns jsonb
-language sql
+language plpgsql
 immutable
 set search_path = ''
 as $$
-    select coalesce(pg_catalog.jsonb_object_agg(m.key, m.value), '{}'::jsonb)
-    from pg_catalog.jsonb_each(case when pg_catalog.jsonb_typeof(metadata) = 'object' then metadata end) as m
-    where m.key in ('visitor_id', 'session_id', 'utm_source', 'utm_medium', 'utm_campaign')
-        and pg_catalog.jsonb_typeof(m.value) = 'string'
+begin
+    if pg_catalog.jsonb_typeof(metadata) is distinct from 'object' then
+        return '{}'::jsonb;
+    end if;
+    return coalesce((
+        select pg_catalog.jsonb_object_agg(m.key, m.value)
+        from pg_catalog.jsonb_each(metadata) as m
+        where m.key in ('visitor_id', 'session_id', 'utm_source', 'utm_medium', 'utm_campaign')
+            and pg_catalog.jsonb_typeof(m.value) = 'string'
+    ), '{}'::jsonb);
+end;
 $$;
 
 -- Why a paid payment is not this order's payment (empty: it is). Every fact must match
@@ -73,11 +84,12 @@ $$;
 -- not a payment of this order.
 create or replace function private.payment_mismatches(target public.orders, payment jsonb)
 returns text[]
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-    select pg_catalog.array_remove(array[
+begin
+    return pg_catalog.array_remove(array[
         case when target.whop_payment_id is not null
             then format('order %s was already paid by payment %s', target.id, target.whop_payment_id) end,
         case when target.whop_checkout_id is null
@@ -102,7 +114,8 @@ as $$
                 'an application fee of %s cents, not the order''s %s',
                 coalesce(private.whop_cents(payment -> 'application_fee' -> 'amount')::text, '(none)'), target.fee_cents
             ) end
-    ], null)
+    ], null);
+end;
 $$;
 
 -- A Whop payment. Paid: the order's `pay` action if every fact is the order's, else the
