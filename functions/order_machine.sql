@@ -85,6 +85,8 @@ as $$
 declare
     written public.refunds;
     matched uuid;
+    left_to_ask integer;
+    outstanding record;
 begin
     case operation
         when 'request' then
@@ -124,6 +126,29 @@ begin
                 where r.id = matched
                 returning * into written;
             end if;
+            -- What is still asked for never exceeds what is left: money Whop gave back on
+            -- its own (its dashboard) shrinks the requests still open, newest last.
+            left_to_ask := target.subtotal_cents - target.refunded_cents - amount;
+            for outstanding in
+                select r.id, r.amount_cents from public.refunds as r
+                where r.order_id = target.id and r.status = 'requested'
+                order by r.created_at, r.id
+            loop
+                if left_to_ask >= outstanding.amount_cents then
+                    left_to_ask := left_to_ask - outstanding.amount_cents;
+                elsif left_to_ask > 0 then
+                    update public.refunds as r
+                    set amount_cents = left_to_ask,
+                        reason = pg_catalog.left(r.reason || ' / reduced to what was left to refund', 500)
+                    where r.id = outstanding.id;
+                    left_to_ask := 0;
+                else
+                    update public.refunds as r
+                    set status = 'failed', settled_at = at,
+                        reason = pg_catalog.left(r.reason || ' / nothing was left to refund', 500)
+                    where r.id = outstanding.id;
+                end if;
+            end loop;
         when 'fail' then
             update public.refunds as r
             set status = 'failed', settled_at = at,
@@ -518,6 +543,9 @@ declare
     fee_part integer;
 begin
     select o.* into before from public.orders as o where o.id = new.order_id for update;
+    -- The log's order is the order actions were applied in: the id is drawn once the
+    -- order is locked, not when the insert began (it may have waited for the lock).
+    new.id := pg_catalog.nextval('public.order_events_id_seq'::regclass);
     -- Users may not name an actor (column privileges): who they are on the order decides.
     if new.actor is null then
         new.actor := private.order_role(before.buyer_id, before.seller_id);
@@ -581,17 +609,18 @@ begin
         files_removed_at = case when requested = 'remove_files' then at else o.files_removed_at end,
         status_before_cancellation_request = case
             when requested = 'request_cancellation' then o.status
-            when o.status = 'cancel_requested' then null
+            -- Leaving the request behind clears it; a money move while it is open keeps it.
+            when o.status = 'cancel_requested' and next_status <> 'cancel_requested' then null
             else o.status_before_cancellation_request
         end,
         cancellation_requested_by = case
             when requested = 'request_cancellation' then new.actor
-            when o.status = 'cancel_requested' then null
+            when o.status = 'cancel_requested' and next_status <> 'cancel_requested' then null
             else o.cancellation_requested_by
         end,
         cancellation_requested_at = case
             when requested = 'request_cancellation' then at
-            when o.status = 'cancel_requested' then null
+            when o.status = 'cancel_requested' and next_status <> 'cancel_requested' then null
             else o.cancellation_requested_at
         end,
         dispute_opened_by = case when requested = 'open_dispute' then new.actor else o.dispute_opened_by end,

@@ -441,8 +441,12 @@ begin
         perform public.set_seller_kyc_status(account.user_id, new_kyc);
         changed := true;
     end if;
-    should_pay := state.payout_account_status = 'connected' and state.has_payout_method
-        and coalesce(new_kyc, account.kyc_status) = 'verified';
+    -- Until Whop has told both the status and the methods, payouts stay off.
+    should_pay := coalesce(
+        state.payout_account_status = 'connected' and state.has_payout_method
+        and coalesce(new_kyc, account.kyc_status) = 'verified',
+        false
+    );
     update public.seller_accounts as s
     set payout_enabled = should_pay
     where s.user_id = account.user_id and s.payout_enabled is distinct from should_pay;
