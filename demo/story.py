@@ -6,7 +6,8 @@ endpoints, RPCs under each user's identity (as PostgREST runs them) and signed W
 webhooks: a seller onboards and is verified, publishes a gig; a buyer finds it, pays,
 briefs, gets a delivery file from Storage (a stranger cannot), asks for a revision,
 accepts; both review; a second order is paid with its webhook lost, recovered by
-reconciliation, and partly refunded by Whop and by an operator; the seller withdraws.
+reconciliation, and partly refunded by Whop and by an operator; the seller picks one of
+her payout methods at Whop and withdraws to it.
 Everything it starts, it stops.
 """
 
@@ -57,7 +58,7 @@ class Story:
 
     # The chapters.
 
-    def seller_joins(self) -> tuple[Actor, str]:
+    def seller_joins(self) -> tuple[Actor, str, str]:
         stack = self.stack
         self.step("Maya signs up (Supabase Auth) and becomes a seller (RPC become_seller)")
         maya = stack.sign_up("maya_designs", "Maya Okafor")
@@ -79,7 +80,10 @@ class Story:
             ),
             "the KYC webhook",
         )
-        self.say("verification.succeeded + payout_account.status_updated -> kyc_status verified")
+        self.say(
+            "verification.succeeded, payout_method.created (her bank account),"
+            " payout_account.status_updated -> kyc_status verified"
+        )
 
         self.step("Maya lists a gig (tables under RLS), submits it; an admin publishes it")
         gig_id = stack.create_gig(
@@ -92,7 +96,7 @@ class Story:
         stack.rpc(maya, "submit_gig_for_review", {"gig_id": gig_id})
         stack.services.db.rpc("publish_gig", {"gig_id": gig_id})
         self.say(f"gig {gig_id} published (the KYC gate let it through)")
-        return maya, str(gig_id)
+        return maya, company_id, str(gig_id)
 
     def buyer_orders(self, gig_id: str, buyer: Actor) -> tuple[str, dict[str, Any]]:
         stack = self.stack
@@ -258,15 +262,39 @@ class Story:
         )
         self.say(f"confirmed by webhook: {_money(refunded['refunded_cents'])} refunded in all")
 
-    def withdrawal(self, maya: Actor) -> None:
+    def payout_method(self, maya: Actor, company_id: str) -> str:
         stack = self.stack
-        self.step("Maya withdraws what has cleared: POST /sellers/withdrawals")
+        self.step("Maya adds a savings account in Whop's payouts component and picks it")
+        stack.emulator.add_payout_method(company_id, "Savings")
+        response = stack.http.get("/sellers/payout_methods", headers=maya.headers)
+        if response.is_error:
+            raise RuntimeError(f"GET /sellers/payout_methods answered {response.text}")
+        methods = response.json()["payout_methods"]
+        for method in methods:
+            default = " (Whop's default)" if method["is_default"] else ""
+            self.say(f"{method['id']}: {method['nickname']}{default}")
+        account = self.post(maya, "/sellers/kyc/sync")
+        self.say(
+            f"GET /sellers/payout_methods lists her company's only; POST /sellers/kyc/sync:"
+            f" payouts enabled {account['payout_enabled']} (connected, with a payout method)"
+        )
+        return str(next(m["id"] for m in methods if m["nickname"] == "Savings"))
+
+    def withdrawal(self, maya: Actor, payout_method_id: str) -> None:
+        stack = self.stack
+        self.step("Maya withdraws what has cleared to her savings: POST /sellers/withdrawals")
         stack.services.db.rpc("set_clearance_period", {"days": 0})
         self.say("(the operator sets the clearance period to 0 days for the demo; default 14)")
         available = stack.rpc(maya, "seller_balance")[0]["available_cents"]
-        withdrawal = self.post(maya, "/sellers/withdrawals", {"amount_cents": available})
+        withdrawal = self.post(
+            maya,
+            "/sellers/withdrawals",
+            {"amount_cents": available, "payout_method_id": payout_method_id},
+        )
+        paid_to = stack.emulator.withdrawal_payout_methods[withdrawal["whop_withdrawal_id"]]
         self.say(
             f"{_money(available)} requested: Whop withdrawal {withdrawal['whop_withdrawal_id']}"
+            f" to {paid_to}"
         )
         stack.emulator.settle_withdrawal(withdrawal["whop_withdrawal_id"], "completed")
         settled = wait_for(
@@ -322,14 +350,14 @@ def run(cluster: LocalCluster) -> None:
         with OfflineStack(cluster.url(), cluster.url("supabase_auth_admin")) as stack:
             print(f"worker on {stack.worker_url}, Whop emulator on {stack.emulator.public_url}")
             story = Story(stack)
-            maya, gig_id = story.seller_joins()
+            maya, company_id, gig_id = story.seller_joins()
             sam = stack.sign_up("sam_rivera", "Sam Rivera")
             first_order, checkout = story.buyer_orders(gig_id, sam)
             story.pay(sam, first_order, checkout["checkout_id"])
             story.work_happens(maya, sam, first_order)
             second_order = story.partial_refund(sam, gig_id)
             story.operator_refund(second_order)
-            story.withdrawal(maya)
+            story.withdrawal(maya, story.payout_method(maya, company_id))
             story.summary([first_order, second_order])
     finally:
         if not was_running:

@@ -66,8 +66,9 @@ class WhopControl(WebhookDelivery):
 
     def adopt_company(self, company_id: str, title: str, kyc_status: str) -> None:
         """A seller's company that existed at Whop before this emulator started (the
-        seed's demo sellers): known, under the platform, with its payout status. No
-        webhook: nothing changed at Whop."""
+        seed's demo sellers): known, under the platform, with its payout status (and, once
+        connected, the payout method verifying ended with). No webhook: nothing changed at
+        Whop."""
         if kyc_status not in KYC_STATUSES:
             raise WhopApiError(
                 422, "invalid_request_error", f"unknown status {kyc_status}", "status"
@@ -78,6 +79,10 @@ class WhopControl(WebhookDelivery):
                 self.company_object(company_id, title, self.platform_company_id, {}),
             )
             self.kyc[company_id] = kyc_status
+            if kyc_status == "connected" and not self.payout_methods.get(company_id):
+                self.payout_methods[company_id] = [
+                    self.payout_method_object(default=True, nickname="Main account")
+                ]
 
     def set_kyc(self, company_id: str, status: str) -> Obj:
         """The seller's payout account changes status; `connected` means verified."""

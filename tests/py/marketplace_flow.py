@@ -65,3 +65,27 @@ def checkout(stack: OfflineStack, shop: Shop, **body: object) -> dict:
     )
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+def paid_order(stack: OfflineStack, shop: Shop, **body: object) -> tuple[str, str]:
+    """A basic order ($100.00) the buyer paid at Whop: its id and Whop's payment id."""
+    created = checkout(stack, shop, **body)
+    payment = stack.emulator.pay(created["checkout_id"])
+    wait_for_status(stack, created["order_id"], "awaiting_requirements")
+    return str(created["order_id"]), str(payment["id"])
+
+
+def completed_and_cleared(stack: OfflineStack, shop: Shop) -> str:
+    """A completed order whose earnings have cleared: $100.00 basic, $90.00 to the seller."""
+    order_id, _ = paid_order(stack, shop)
+    stack.rpc(shop.seller, "start_order", {"order_id": order_id})
+    stack.rpc(shop.seller, "deliver_order", {"order_id": order_id, "message": "Done"})
+    stack.rpc(shop.buyer, "accept_delivery", {"order_id": order_id})
+    stack.services.db.rpc("set_clearance_period", {"days": 0})
+    return order_id
+
+
+def balance(stack: OfflineStack, seller: Actor) -> dict[str, int]:
+    """The seller's balance in their one currency, as seller_balance() shows it to them."""
+    rows = stack.rpc(seller, "seller_balance", {})
+    return {key: value for key, value in rows[0].items() if key != "currency"}

@@ -5,6 +5,7 @@ processed once, order actions run as their caller, timers and reconciliation app
 
 from __future__ import annotations
 
+import json
 import tempfile
 import uuid
 from collections import Counter
@@ -22,7 +23,7 @@ from devstack.localpooler import LocalPooler
 from devstack.offline import OfflineStack, wait_for
 from tests.py import factories
 from tests.py.marketplace_flow import checkout, open_shop, order_of
-from tests.py.worker_process import WorkerProcess, payment_event, signed
+from tests.py.worker_process import WorkerProcess, signed
 from worker import errors, reconcile
 from worker.db import Identity, PostgresDatabase
 
@@ -54,9 +55,11 @@ def paid_order(admin_url: str) -> tuple[factories.Marketplace, str]:
     market = factories.marketplace(admin_url)
     order_id = factories.pending_order(admin_url, market)
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            "select public.record_payment(%s, %s, 12345, 'usd')", (order_id, f"pay_{order_id}")
-        )
+        outcome = conn.execute(
+            "select public.apply_whop_payment(%s)",
+            (json.dumps(factories.whop_payment(market, order_id)),),
+        ).fetchone()
+    assert outcome == ("processed",)
     return market, order_id
 
 
@@ -109,10 +112,10 @@ def test_two_hundred_deliveries_through_the_pooler_are_all_stored_and_processed_
     admin_url: str, pooled_worker: WorkerProcess
 ) -> None:
     market = factories.marketplace(admin_url)
-    orders = [factories.pending_order(admin_url, market) for _ in range(200)]
+    orders = factories.pending_orders(admin_url, market, 200)
 
     def deliver(order_id: str) -> int:
-        event = payment_event(order_id, f"pay_{uuid.uuid4().hex[:12]}", 12345)
+        event = factories.payment_event(factories.whop_payment(market, order_id))
         body, headers = signed(event, f"msg_{uuid.uuid4().hex}")
         url = f"{pooled_worker.url}/webhooks/whop"
         return httpx.post(url, content=body, headers=headers, timeout=30).status_code
@@ -194,12 +197,15 @@ def test_due_timers_through_the_pooler_apply_once_to_each_due_order(
     admin_url: str, pooled_db: PostgresDatabase
 ) -> None:
     market = factories.marketplace(admin_url)
-    orders = [factories.pending_order(admin_url, market) for _ in range(20)]
+    # Checkouts Whop never opened, which expire by time.
+    orders = factories.pending_orders(admin_url, market, 20, with_checkout=False)
     later = (datetime.now(UTC) + timedelta(days=2)).isoformat()
 
     def run_timers(_: int) -> int:
         return sum(
-            pooled_db.rpc("run_due_timers", {"as_of": later, "batch_size": 3})["checkouts_expired"]
+            pooled_db.rpc("run_due_timers", {"as_of": later, "batch_size": 3}).get(
+                "expire_checkout", 0
+            )
             for _ in range(ROUNDS)
         )
 
@@ -218,6 +224,8 @@ def test_a_payment_whose_webhook_was_lost_is_reconciled_once_through_the_pooler(
     pooled_stack: OfflineStack,
 ) -> None:
     shop = open_shop(pooled_stack)
+    # The operator lets a buyer hold six unpaid checkouts at once.
+    pooled_stack.services.db.rpc("set_max_unpaid_orders", {"max_unpaid": 6})
     created = [checkout(pooled_stack, shop) for _ in range(6)]
     for one in created:
         pooled_stack.emulator.pay(one["checkout_id"], drop_webhook=True)

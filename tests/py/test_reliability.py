@@ -20,7 +20,7 @@ from devstack.localpg import LocalCluster
 from devstack.offline import OfflineStack, wait_for
 from tests.py import factories
 from tests.py.marketplace_flow import checkout, open_shop, wait_for_status
-from tests.py.worker_process import WorkerProcess, payment_event, signed
+from tests.py.worker_process import WorkerProcess, signed
 from worker import inbox
 from worker.db import PostgresDatabase
 
@@ -65,8 +65,8 @@ def test_a_thousand_deliveries_of_one_webhook_have_one_effect(stack: OfflineStac
 LIFECYCLE = ("payment.succeeded", "refund.created", "refund.updated", "dispute.created")
 
 
-def lifecycle_events(order_id: str) -> dict[str, dict]:
-    payment = payment_event(order_id, f"pay_{uuid.uuid4().hex[:10]}", 12345)
+def lifecycle_events(market: factories.Marketplace, order_id: str) -> dict[str, dict]:
+    payment = factories.payment_event(factories.whop_payment(market, order_id))
     payment_ref = {
         "id": payment["data"]["id"],
         "metadata": {"gigflow_order_id": order_id},
@@ -106,7 +106,7 @@ def test_every_arrival_order_of_a_payments_lifecycle_converges(admin_url: str, d
     try:
         for permutation in itertools.permutations(LIFECYCLE):
             order_id = factories.pending_order(admin_url, market)
-            events = lifecycle_events(order_id)
+            events = lifecycle_events(market, order_id)
             for event_type in permutation:
                 db.rpc(
                     "ingest_whop_event",
@@ -155,10 +155,10 @@ def test_events_stored_before_a_kill_and_a_database_restart_are_processed_once(
     cluster: LocalCluster, admin_url: str, worker_process: WorkerProcess
 ) -> None:
     market = factories.marketplace(admin_url)
-    orders = [factories.pending_order(admin_url, market) for _ in range(40)]
+    orders = factories.pending_orders(admin_url, market, 40)
     worker_process.start()
     for order_id in orders:
-        event = payment_event(order_id, f"pay_{uuid.uuid4().hex[:10]}", 12345)
+        event = factories.payment_event(factories.whop_payment(market, order_id))
         body, headers = signed(event, f"msg_{uuid.uuid4().hex}")
         response = httpx.post(
             f"{worker_process.url}/webhooks/whop", content=body, headers=headers, timeout=10
@@ -167,10 +167,10 @@ def test_events_stored_before_a_kill_and_a_database_restart_are_processed_once(
     # Killed the moment the last delivery was acknowledged: what was stored must survive.
     worker_process.kill()
     # Some stored for certain and never processed: as if it died right after the commit.
-    stranded = [factories.pending_order(admin_url, market) for _ in range(10)]
+    stranded = factories.pending_orders(admin_url, market, 10)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         for order_id in stranded:
-            event = payment_event(order_id, f"pay_{uuid.uuid4().hex[:10]}", 12345)
+            event = factories.payment_event(factories.whop_payment(market, order_id))
             conn.execute(
                 "select public.ingest_whop_event(%s, %s)",
                 (f"msg_{uuid.uuid4().hex}", json.dumps(event)),

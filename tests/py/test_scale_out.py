@@ -17,7 +17,7 @@ import pytest
 from devstack.offline import OfflineStack, wait_for
 from tests.py import factories
 from tests.py.marketplace_flow import checkout, open_shop
-from tests.py.worker_process import WorkerProcess, payment_event, signed, start_all
+from tests.py.worker_process import WorkerProcess, signed, start_all
 
 StartWorkers = Callable[[int, Mapping[str, str]], list[WorkerProcess]]
 
@@ -85,12 +85,12 @@ def test_deliveries_spread_over_processes_with_duplicates_are_processed_once(
     admin_url: str, start_workers: StartWorkers, count: int
 ) -> None:
     market = factories.marketplace(admin_url)
-    orders = [factories.pending_order(admin_url, market) for _ in range(60)]
+    orders = factories.pending_orders(admin_url, market, 60)
     workers = start_workers(count, {})
     deliveries = []
     for index, order_id in enumerate(orders):
         body, headers = signed(
-            payment_event(order_id, f"pay_{uuid.uuid4().hex[:12]}", 12345),
+            factories.payment_event(factories.whop_payment(market, order_id)),
             f"msg_{uuid.uuid4().hex}",
         )
         # Whop retrying a delivery it thinks was lost: the copy lands on another process.
@@ -124,7 +124,7 @@ def test_stored_events_are_processed_once_by_the_inbox_loops_of_all_processes(
     admin_url: str, start_workers: StartWorkers, count: int
 ) -> None:
     market = factories.marketplace(admin_url)
-    orders = [factories.pending_order(admin_url, market) for _ in range(120)]
+    orders = factories.pending_orders(admin_url, market, 120)
     # Stored while no worker ran (they all crashed right after answering Whop).
     with psycopg.connect(admin_url, autocommit=True) as conn:
         for order_id in orders:
@@ -132,7 +132,7 @@ def test_stored_events_are_processed_once_by_the_inbox_loops_of_all_processes(
                 "select public.ingest_whop_event(%s, %s)",
                 (
                     f"msg_{uuid.uuid4().hex}",
-                    json.dumps(payment_event(order_id, f"pay_{uuid.uuid4().hex[:12]}", 12345)),
+                    json.dumps(factories.payment_event(factories.whop_payment(market, order_id))),
                 ),
             )
     start_workers(count, {"GIGFLOW_INBOX_POLL_SECONDS": "0.1"})
@@ -150,7 +150,8 @@ def test_due_timers_run_once_per_due_order_across_processes(
     admin_url: str, start_workers: StartWorkers, count: int
 ) -> None:
     market = factories.marketplace(admin_url)
-    orders = [factories.pending_order(admin_url, market) for _ in range(40)]
+    # Checkouts Whop never opened: only those expire by time.
+    orders = factories.pending_orders(admin_url, market, 40, with_checkout=False)
     workers = start_workers(count, {"GIGFLOW_TIMERS_INTERVAL_SECONDS": "0.1"})
     # Every checkout runs out at once, while every process's timers are running.
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -159,13 +160,18 @@ def test_due_timers_run_once_per_due_order_across_processes(
             " where id = any(%s::uuid[])",
             (orders,),
         )
+        conn.execute(
+            "select private.arm_order_timers(o) from public.orders as o"
+            " where o.id = any(%s::uuid[])",
+            (orders,),
+        )
     wait_for(
         lambda: set(action_counts(admin_url, orders, "expire_checkout").values()) == {1},
         "every checkout to expire",
         60,
     )
     assert action_counts(admin_url, orders, "expire_checkout") == dict.fromkeys(orders, 1)
-    assert logged_total(workers, "timers applied", "checkouts_expired") == len(orders)
+    assert logged_total(workers, "timers applied", "expire_checkout") == len(orders)
 
 
 @pytest.mark.parametrize(("count", "transport"), SHAPES)
@@ -173,6 +179,8 @@ def test_reconciliation_across_processes_asks_whop_about_each_payment_once(
     stack: OfflineStack, admin_url: str, start_workers: StartWorkers, count: int
 ) -> None:
     shop = open_shop(stack)
+    # The operator lets a buyer hold twelve unpaid checkouts at once.
+    stack.services.db.rpc("set_max_unpaid_orders", {"max_unpaid": 12})
     orders = []
     for _ in range(12):
         created = checkout(stack, shop)

@@ -9,35 +9,21 @@ import threading
 import pytest
 
 from devstack.offline import Actor, OfflineStack, wait_for
-from tests.py.marketplace_flow import Shop, checkout, open_shop, order_of, wait_for_status
+from tests.py.marketplace_flow import (
+    Shop,
+    balance,
+    completed_and_cleared,
+    open_shop,
+    order_of,
+    paid_order,
+    wait_for_status,
+)
 from worker import reconcile, refunds
 
 
 @pytest.fixture
 def shop(stack: OfflineStack) -> Shop:
     return open_shop(stack)
-
-
-def paid_order(stack: OfflineStack, shop: Shop, **body: object) -> tuple[str, str]:
-    created = checkout(stack, shop, **body)
-    payment = stack.emulator.pay(created["checkout_id"])
-    wait_for_status(stack, created["order_id"], "awaiting_requirements")
-    return str(created["order_id"]), str(payment["id"])
-
-
-def completed_and_cleared(stack: OfflineStack, shop: Shop) -> str:
-    """A completed order whose earnings have cleared: $100.00 basic, $90.00 to the seller."""
-    order_id, _ = paid_order(stack, shop)
-    stack.rpc(shop.seller, "start_order", {"order_id": order_id})
-    stack.rpc(shop.seller, "deliver_order", {"order_id": order_id, "message": "Done"})
-    stack.rpc(shop.buyer, "accept_delivery", {"order_id": order_id})
-    stack.services.db.rpc("set_clearance_period", {"days": 0})
-    return order_id
-
-
-def balance(stack: OfflineStack, seller: Actor) -> dict[str, int]:
-    rows = stack.rpc(seller, "seller_balance", {})
-    return {key: value for key, value in rows[0].items() if key != "currency"}
 
 
 def admin(stack: OfflineStack) -> Actor:
@@ -272,6 +258,9 @@ def test_admin_views_show_nothing_to_other_users(stack: OfflineStack, shop: Shop
             "admin_failed_webhooks",
             "admin_sellers_awaiting_kyc",
             "admin_refunds_in_flight",
+            "admin_open_chargebacks",
+            "admin_quarantined_payments",
+            "admin_seller_debts",
         ):
             assert conn.execute(f"select count(*) as n from public.{view}").fetchone()["n"] == 0
 

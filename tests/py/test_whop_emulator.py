@@ -233,13 +233,14 @@ def test_every_webhook_passes_the_workers_signature_check(
     verified = [verifier.verify(body, headers) for headers, body in sent]
     assert [payload["type"] for _, payload in verified] == [
         "verification.succeeded",
+        "payout_method.created",
         "payout_account.status_updated",
         "payment.succeeded",
         "payment.succeeded",
     ]
-    duplicate_ids = {webhook_id for webhook_id, payload in verified[2:]}
+    duplicate_ids = {webhook_id for webhook_id, payload in verified[3:]}
     assert len(duplicate_ids) == 1
-    assert verified[2][1]["id"] not in duplicate_ids
+    assert verified[3][1]["id"] not in duplicate_ids
 
 
 def test_a_wrong_api_key_is_a_401_in_whops_error_shape(emulator: WhopEmulator) -> None:
@@ -339,6 +340,49 @@ def test_access_tokens_and_withdrawals_have_the_documented_shapes(
     assert whop.get_withdrawal(withdrawal["id"]) == withdrawal
 
 
+def test_payout_methods_have_the_documented_shape(whop: WhopClient, emulator: WhopEmulator) -> None:
+    company, _ = seller_checkout(whop, emulator)
+    emulator.set_kyc(company["id"], "connected")
+    (method,) = whop.list_payout_methods(company_id=company["id"])
+    assert_conforms(method, '{id:"potk_..", currency, is_default, nickname, destination}')
+    assert method["is_default"] is True
+
+
+def test_a_withdrawal_pays_to_the_payout_method_named_else_the_default(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    company, checkout = seller_checkout(whop, emulator)
+    emulator.set_kyc(company["id"], "connected")
+    emulator.pay(checkout["id"])
+    default = emulator.payout_methods[company["id"]][0]["id"]
+    chosen = emulator.add_payout_method(company["id"], "Savings")["id"]
+    named = whop.create_withdrawal(
+        company_id=company["id"], amount_cents=1000, currency="USD", payout_method_id=chosen
+    )
+    unnamed = whop.create_withdrawal(company_id=company["id"], amount_cents=1000, currency="USD")
+    assert emulator.withdrawal_payout_methods == {named["id"]: chosen, unnamed["id"]: default}
+
+
+def test_a_withdrawal_to_another_companys_payout_method_is_refused(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    company, checkout = seller_checkout(whop, emulator)
+    emulator.set_kyc(company["id"], "connected")
+    emulator.pay(checkout["id"])
+    other = whop.create_company(
+        title="Other seller",
+        email="other@example.test",
+        parent_company_id=emulator.platform_company_id,
+        metadata={},
+    )
+    foreign = emulator.add_payout_method(other["id"], "Not yours")["id"]
+    with pytest.raises(errors.NotFound, match="payout method"):
+        whop.create_withdrawal(
+            company_id=company["id"], amount_cents=1000, currency="USD", payout_method_id=foreign
+        )
+    assert not emulator.withdrawals
+
+
 def test_a_withdrawal_beyond_the_whop_balance_is_refused(
     whop: WhopClient, emulator: WhopEmulator
 ) -> None:
@@ -408,4 +452,14 @@ def test_a_company_that_existed_before_the_emulator_answers_like_any_other(
     emulator.adopt_company("biz_seededSeller01", "seeded_seller", "pending_verification")
     ledger = whop.get_ledger_account("biz_seededSeller01")
     assert ledger["payout_account_details"]["status"] == "pending_verification"
+    assert list(whop.list_payout_methods(company_id="biz_seededSeller01")) == []
+    assert not emulator.deliveries
+
+
+def test_a_connected_company_that_existed_before_the_emulator_has_a_payout_method(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    emulator.adopt_company("biz_seededSeller02", "seeded_seller", "connected")
+    (method,) = whop.list_payout_methods(company_id="biz_seededSeller02")
+    assert method["is_default"] is True
     assert not emulator.deliveries

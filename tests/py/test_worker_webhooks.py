@@ -71,23 +71,9 @@ def signed(
     return body.encode(), headers
 
 
-def payment_succeeded(order_id: str, total: float = 123.45) -> dict:
-    payment_id = f"pay_{uuid.uuid4().hex[:12]}"
-    return {
-        "id": f"msg_{uuid.uuid4().hex[:12]}",
-        "api_version": "v1",
-        "type": "payment.succeeded",
-        "timestamp": datetime.now(UTC).isoformat(),
-        "data": {
-            "id": payment_id,
-            "status": "paid",
-            "substatus": "succeeded",
-            "total": total,
-            "subtotal": total,
-            "currency": "usd",
-            "metadata": {"gigflow_order_id": order_id},
-        },
-    }
+def payment_succeeded(market: factories.Marketplace, order_id: str) -> dict:
+    """payment.succeeded for the order's own checkout, as Whop sends it."""
+    return factories.payment_event(factories.whop_payment(market, order_id))
 
 
 def stored_events(admin_url: str) -> int:
@@ -96,8 +82,9 @@ def stored_events(admin_url: str) -> int:
 
 
 def test_a_signed_payment_is_stored_and_moves_the_order(client: TestClient, admin_url: str) -> None:
-    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
-    body, headers = signed(payment_succeeded(order_id))
+    market = factories.marketplace(admin_url)
+    order_id = factories.pending_order(admin_url, market)
+    body, headers = signed(payment_succeeded(market, order_id))
     response = client.post("/webhooks/whop", content=body, headers=headers)
     assert response.status_code == 200
     assert response.json() == {"received": True, "duplicate": False}
@@ -110,8 +97,9 @@ def test_a_signed_payment_is_stored_and_moves_the_order(client: TestClient, admi
 def test_a_repeated_delivery_is_acknowledged_as_a_duplicate(
     client: TestClient, admin_url: str
 ) -> None:
-    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
-    body, headers = signed(payment_succeeded(order_id))
+    market = factories.marketplace(admin_url)
+    order_id = factories.pending_order(admin_url, market)
+    body, headers = signed(payment_succeeded(market, order_id))
     client.post("/webhooks/whop", content=body, headers=headers)
     again = client.post("/webhooks/whop", content=body, headers=headers)
     assert again.status_code == 200
@@ -159,8 +147,9 @@ def test_a_signed_body_that_is_not_an_event_is_refused(client: TestClient) -> No
 
 
 def test_concurrent_duplicates_have_exactly_one_effect(services: Services, admin_url: str) -> None:
-    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
-    body, headers = signed(payment_succeeded(order_id))
+    market = factories.marketplace(admin_url)
+    order_id = factories.pending_order(admin_url, market)
+    body, headers = signed(payment_succeeded(market, order_id))
     statuses: list[int] = []
     with TestClient(create_app(services)) as test_client:
         barrier = threading.Barrier(10)
@@ -190,10 +179,12 @@ def test_concurrent_duplicates_have_exactly_one_effect(services: Services, admin
 def test_an_event_stored_but_never_processed_is_processed_by_the_inbox_loop(
     services: Services, admin_url: str
 ) -> None:
-    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
+    market = factories.marketplace(admin_url)
+    order_id = factories.pending_order(admin_url, market)
     # The worker died right after the insert committed: nothing processed it.
     services.db.rpc(
-        "ingest_whop_event", {"webhook_id": "msg_crashed", "payload": payment_succeeded(order_id)}
+        "ingest_whop_event",
+        {"webhook_id": "msg_crashed", "payload": payment_succeeded(market, order_id)},
     )
     assert factories.order_status(admin_url, order_id) == "pending_payment"
     outcomes = inbox.process_due(services.db)
@@ -224,13 +215,13 @@ def test_deliveries_arriving_together_are_committed_in_one_transaction(
     services: Services, admin_url: str
 ) -> None:
     market = factories.marketplace(admin_url)
-    orders = [factories.pending_order(admin_url, market) for _ in range(20)]
+    orders = factories.pending_orders(admin_url, market, 20)
     counting = CountingDatabase(services.db)
     intake = WebhookIntake(counting)
 
     async def deliver_all() -> list[StoredEvent]:
         stored = await asyncio.gather(
-            *(intake.store(f"msg_{uuid.uuid4().hex}", payment_succeeded(o)) for o in orders)
+            *(intake.store(f"msg_{uuid.uuid4().hex}", payment_succeeded(market, o)) for o in orders)
         )
         await intake.settle()
         return stored
@@ -249,7 +240,7 @@ def test_a_malformed_delivery_in_a_batch_fails_alone(services: Services, admin_u
     async def deliver_both() -> list[StoredEvent | BaseException]:
         return await asyncio.gather(
             intake.store("msg_malformed", {"type": "", "data": {}}),
-            intake.store("msg_fine", payment_succeeded(order_id)),
+            intake.store("msg_fine", payment_succeeded(market, order_id)),
             return_exceptions=True,
         )
 
@@ -261,13 +252,14 @@ def test_a_malformed_delivery_in_a_batch_fails_alone(services: Services, admin_u
 
 
 def test_a_delivery_jsonb_cannot_hold_fails_alone(services: Services, admin_url: str) -> None:
-    order_id = factories.pending_order(admin_url, factories.marketplace(admin_url))
+    market = factories.marketplace(admin_url)
+    order_id = factories.pending_order(admin_url, market)
     intake = WebhookIntake(services.db)
 
     async def deliver_both() -> list[StoredEvent | BaseException]:
         return await asyncio.gather(
             intake.store("msg_nul", {"type": "payment.succeeded", "data": {"note": "\x00"}}),
-            intake.store("msg_fine", payment_succeeded(order_id)),
+            intake.store("msg_fine", payment_succeeded(market, order_id)),
             return_exceptions=True,
         )
 

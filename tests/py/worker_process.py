@@ -64,21 +64,6 @@ def signed(payload: dict, webhook_id: str) -> tuple[bytes, dict[str, str]]:
     }
 
 
-def payment_event(order_id: str, payment_id: str, cents: int) -> dict:
-    return {
-        "type": "payment.succeeded",
-        "api_version": "v1",
-        "data": {
-            "id": payment_id,
-            "status": "paid",
-            "substatus": "succeeded",
-            "total": f"{cents // 100}.{cents % 100:02d}",
-            "currency": "usd",
-            "metadata": {"gigflow_order_id": order_id},
-        },
-    }
-
-
 class WorkerProcess:
     """Started with `start()` (or `with`), stopped with SIGTERM as an orchestrator stops
     it, or killed with SIGKILL as a crash would."""

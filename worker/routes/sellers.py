@@ -24,6 +24,8 @@ class SellerAccount(BaseModel):
     seller_id: str
     whop_company_id: str | None
     kyc_status: str
+    # Whether Whop can pay the seller out: payout account connected and a payout method.
+    payout_enabled: bool
 
 
 def _account(row: dict[str, Any]) -> SellerAccount:
@@ -31,6 +33,7 @@ def _account(row: dict[str, Any]) -> SellerAccount:
         seller_id=row["user_id"],
         whop_company_id=row["whop_company_id"],
         kyc_status=row["kyc_status"],
+        payout_enabled=row["payout_enabled"],
     )
 
 
@@ -105,12 +108,16 @@ class PayoutMethod(BaseModel):
     nickname: str | None
 
 
+class PayoutMethods(BaseModel):
+    payout_methods: list[PayoutMethod]
+
+
 @router.get(
     "/sellers/payout_methods",
-    response_model=list[PayoutMethod],
+    response_model=PayoutMethods,
     responses=errors.responses(errors.NotAuthenticated, *errors.WHOP_FAILURES),
 )
-async def payout_methods(user: CurrentUser, found: ServicesDep) -> list[PayoutMethod]:
+async def payout_methods(user: CurrentUser, found: ServicesDep) -> PayoutMethods:
     """Where the seller's money can go: their company's payout methods at Whop (choose one
     per withdrawal; the default is Whop's). Destinations are Whop's to show."""
     company_id = await run_in_threadpool(
@@ -124,12 +131,14 @@ async def payout_methods(user: CurrentUser, found: ServicesDep) -> list[PayoutMe
         "apply_whop_payout_methods",
         wire.plain({"company_id": company_id, "methods": methods}),
     )
-    return [
-        PayoutMethod(
-            id=str(method["id"]),
-            currency=method.get("currency"),
-            is_default=bool(method.get("is_default")),
-            nickname=method.get("nickname"),
-        )
-        for method in methods
-    ]
+    return PayoutMethods(
+        payout_methods=[
+            PayoutMethod(
+                id=str(method["id"]),
+                currency=method.get("currency"),
+                is_default=bool(method.get("is_default")),
+                nickname=method.get("nickname"),
+            )
+            for method in methods
+        ]
+    )
