@@ -50,7 +50,8 @@ def test_onboarding_after_a_lost_link_reuses_the_company_whop_already_made(
     seller, company_id = onboarded_seller(stack)
     with psycopg.connect(stack.database_url, autocommit=True) as conn:
         conn.execute(
-            "update public.seller_accounts set whop_company_id = null where user_id = %s",
+            "update public.seller_accounts set whop_company_id = null, payout_enabled = false"
+            " where user_id = %s",
             (seller.user_id,),
         )
     again = stack.http.post("/sellers/onboard", headers=seller.headers).json()
@@ -136,7 +137,8 @@ def test_checkout_of_a_tier_the_gig_does_not_offer_is_refused(
 def test_checkout_from_a_seller_without_whop_is_refused(stack: OfflineStack, shop: Shop) -> None:
     with psycopg.connect(stack.database_url, autocommit=True) as conn:
         conn.execute(
-            "update public.seller_accounts set whop_company_id = null where user_id = %s",
+            "update public.seller_accounts set whop_company_id = null, payout_enabled = false"
+            " where user_id = %s",
             (shop.seller.user_id,),
         )
     response = stack.http.post(
