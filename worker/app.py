@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,7 +50,18 @@ class RequestIds:
             logs.request_id.reset(token)
 
 
-def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastAPI:
+# FastAPI's native telemetry, every part of it, when the operator has not asked for it.
+TELEMETRY_OFF: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
+
+
+def create_app(
+    services: Services, *, cors_origins: Sequence[str] = (), opentelemetry: bool = False
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
@@ -57,6 +69,7 @@ def create_app(services: Services, *, cors_origins: Sequence[str] = ()) -> FastA
         services.close()
 
     app = FastAPI(
+        telemetry=None if opentelemetry else TELEMETRY_OFF,
         title="GigFlow worker",
         version="0.1.0",
         description="Whop webhooks, checkout and seller onboarding: the parts of GigFlow"

@@ -49,7 +49,11 @@ def serve(args: argparse.Namespace) -> int:
     stop, threads = runtime.start_background(services, settings)
     try:
         uvicorn.run(
-            create_app(services, cors_origins=settings.cors_origins),
+            create_app(
+                services,
+                cors_origins=settings.cors_origins,
+                opentelemetry=settings.opentelemetry,
+            ),
             host=args.host,
             port=args.port,
             log_config=None,

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     # the browser sends its Origin header; none by default.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
+    # FastAPI's own OpenTelemetry spans, metrics and logs for every request, exported
+    # through the providers OTel's environment configures. Off unless asked for: even
+    # without an exporter, checking for one costs about a tenth of a webhook's CPU.
+    opentelemetry: bool = False
+
     # Background work.
     inbox_poll_seconds: Seconds = 2.0
     timers_interval_seconds: Seconds = 60.0
