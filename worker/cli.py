@@ -57,6 +57,7 @@ def serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             log_config=None,
+            access_log=settings.access_log,
         )
     finally:
         stop.set()

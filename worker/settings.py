@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     # through the providers OTel's environment configures. Off unless asked for: even
     # without an exporter, checking for one costs about a tenth of a webhook's CPU.
     opentelemetry: bool = False
+    # uvicorn's per-request access log. Off unless asked for: the platform's load balancer
+    # logs requests, and at a thousand webhooks a second it costs a sixth of the worker's
+    # CPU; every failure is logged either way.
+    access_log: bool = False
 
     # Background work.
     inbox_poll_seconds: Seconds = 2.0
