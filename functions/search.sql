@@ -1,15 +1,78 @@
 -- Gig search.
 --
--- A definer function rather than a query on `gigs` under RLS: `@@` is not LEAKPROOF, so
--- under RLS PostgreSQL will not use the GIN index and every search becomes a sequential
--- scan. The function applies the visibility rule itself (published gigs only; the KYC
--- gate and set_seller_kyc_status keep every published gig's seller verified) and returns
--- only public columns.
+-- search_gigs runs with the caller's rights over private.gig_search (supabase/schemas/
+-- search.sql): one narrow row per published gig with only public fields, kept here by a
+-- definer trigger on gigs. It needs no RLS, so its text indexes serve anon like anyone;
+-- the page's display columns are then read from gigs, profiles and gig_media under the
+-- caller's RLS.
 --
--- The work per call is bounded whatever the query: a text search ranks at most the best
--- `candidate_cap` matches by stored quality score (the planner picks the GIN index for
--- rare terms and the quality index for common ones from its own match estimate), and
--- browsing walks a btree in the sort order. Keyset cursors make page N cost page 1.
+-- Relevance is exact, not a guess among candidates: a text query's matches are ranked
+-- by tier (2: every word is in the title or tags; 1: found only with the description),
+-- then by the stored quality score (a Bayesian rating), then by id. Each tier is a
+-- "matches in quality order, first N" query, which the planner answers from the GIN
+-- index (few matches: fetch them all, keep the best N) or by walking the quality index
+-- (many matches: stop after N), from its own match estimate. Other sorts walk their
+-- btree. Keyset cursors make page N cost what page 1 costs.
+
+-- A published gig is in the search table; any other is not. Definer: the seller's own
+-- edits and the machine's moves keep it current whoever writes gigs.
+create or replace function private.sync_gig_search()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    if new.status <> 'published' then
+        delete from private.gig_search as s where s.gig_id = new.id;
+        return null;
+    end if;
+    insert into private.gig_search as s (
+        gig_id, seller_id, category_id, search_vector, title_vector, quality_score,
+        starting_price_cents, fastest_delivery_days, rating_avg, published_at
+    )
+    values (
+        new.id,
+        new.seller_id,
+        new.category_id,
+        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(new.tags)), 'B')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.description), 'C'),
+        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(new.tags)), 'B'),
+        new.quality_score,
+        new.starting_price_cents,
+        new.fastest_delivery_days,
+        new.rating_avg,
+        new.published_at
+    )
+    on conflict (gig_id) do update
+        set
+            seller_id = excluded.seller_id,
+            category_id = excluded.category_id,
+            search_vector = excluded.search_vector,
+            title_vector = excluded.title_vector,
+            quality_score = excluded.quality_score,
+            starting_price_cents = excluded.starting_price_cents,
+            fastest_delivery_days = excluded.fastest_delivery_days,
+            rating_avg = excluded.rating_avg,
+            published_at = excluded.published_at;
+    return null;
+end;
+$$;
+
+revoke execute on function private.sync_gig_search() from public, anon, authenticated;
+
+create trigger sync_gig_search_on_insert
+after insert on public.gigs
+for each row when (new.status = 'published')
+execute function private.sync_gig_search();
+
+create trigger sync_gig_search
+after update of status, seller_id, category_id, title, description, tags, starting_price_cents,
+fastest_delivery_days, rating_avg, rating_count, published_at on public.gigs
+for each row when (new.status = 'published' or old.status = 'published')
+execute function private.sync_gig_search();
 
 -- Cursors are opaque to clients: base64url of the sort, the last row's sort key and id.
 create or replace function private.encode_search_cursor(
@@ -72,6 +135,11 @@ from public, anon, authenticated;
 revoke execute on function private.decode_search_cursor(text, public.gig_sort)
 from public, anon, authenticated;
 
+grant execute on function private.encode_search_cursor(public.gig_sort, text, uuid)
+to anon, authenticated, service_role;
+grant execute on function private.decode_search_cursor(text, public.gig_sort)
+to anon, authenticated, service_role;
+
 create or replace function public.search_gigs(
     search_query text default null,
     category text default null,
@@ -86,10 +154,12 @@ create or replace function public.search_gigs(
 )
 returns table (
     gig_id uuid,
+    slug text,
     title text,
     seller_id uuid,
     seller_username text,
     seller_display_name text,
+    seller_avatar_url text,
     category_slug text,
     tags text[],
     currency text,
@@ -98,27 +168,30 @@ returns table (
     rating_avg numeric,
     rating_count integer,
     published_at timestamptz,
+    cover_path text,
     relevance real,
     next_cursor text
 )
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
 declare
-    candidate_cap constant integer := 300;
     max_page_size constant integer := 50;
     text_query tsquery;
     category_ids bigint [];
-    filters text [] := array['g.status = ''published'''];
-    source_sql text;
+    filters text [] := array['true'];
+    page_sql text;
     sort_key_sql text;
     sort_key_type text;
     sort_key_text_sql text;
     descending boolean := true;
     cursor_key text;
     cursor_gig_id uuid;
+    keyset text := 'true';
+    branch_sql constant text :=
+        '(select s.gig_id, %1$s + s.quality_score as sort_key from private.gig_search as s'
+        ' where %2$s and %3$s and %4$s order by s.quality_score desc, s.gig_id desc limit $10)';
 begin
     if page_size is null or page_size not between 1 and max_page_size then
         raise exception using
@@ -155,83 +228,52 @@ begin
         with recursive tree as (
             select c.id from public.categories as c where c.slug = category
             union all
-            select child.id from public.categories as child join tree on child.parent_id = tree.id
+            select child.id from public.categories as child inner join tree on child.parent_id = tree.id
         )
+
         select pg_catalog.array_agg(tree.id) into category_ids from tree;
         if category_ids is null then
             raise exception using errcode = 'P0002', message = format('category %s does not exist', category);
         end if;
     end if;
 
-    if text_query is not null then
-        filters := pg_catalog.array_append(filters, 'g.search_vector @@ $1');
-    end if;
     if category_ids is not null then
-        filters := pg_catalog.array_append(filters, 'g.category_id = any($2)');
+        filters := pg_catalog.array_append(filters, 's.category_id = any($2)');
     end if;
     if min_price_cents is not null then
-        filters := pg_catalog.array_append(filters, 'g.starting_price_cents >= $3');
+        filters := pg_catalog.array_append(filters, 's.starting_price_cents >= $3');
     end if;
     if max_price_cents is not null then
-        filters := pg_catalog.array_append(filters, 'g.starting_price_cents <= $4');
+        filters := pg_catalog.array_append(filters, 's.starting_price_cents <= $4');
     end if;
     if max_delivery_days is not null then
-        filters := pg_catalog.array_append(filters, 'g.fastest_delivery_days <= $5');
+        filters := pg_catalog.array_append(filters, 's.fastest_delivery_days <= $5');
     end if;
     if min_rating is not null then
-        filters := pg_catalog.array_append(filters, 'g.rating_avg >= $6');
+        filters := pg_catalog.array_append(filters, 's.rating_avg >= $6');
     end if;
     if seller is not null then
-        filters := pg_catalog.array_append(filters, 'g.seller_id = $7');
+        filters := pg_catalog.array_append(filters, 's.seller_id = $7');
     end if;
 
     case sort
         when 'relevance' then
-            if text_query is null then
-                sort_key_sql := 'g.quality_score';
-                sort_key_type := 'numeric';
-            else
-                sort_key_sql := 'g.rank_key';
-                sort_key_type := 'bigint';
-            end if;
+            sort_key_sql := 's.quality_score';
+            sort_key_type := 'numeric';
         when 'price_low' then
-            sort_key_sql := 'g.starting_price_cents';
+            sort_key_sql := 's.starting_price_cents';
             sort_key_type := 'integer';
             descending := false;
         when 'price_high' then
-            sort_key_sql := 'g.starting_price_cents';
+            sort_key_sql := 's.starting_price_cents';
             sort_key_type := 'integer';
         when 'rating' then
-            sort_key_sql := 'g.rating_avg';
+            sort_key_sql := 's.rating_avg';
             sort_key_type := 'numeric';
         when 'newest' then
-            sort_key_sql := 'g.published_at';
+            sort_key_sql := 's.published_at';
             sort_key_type := 'timestamptz';
     end case;
-
-    -- Timestamps travel as UTC ISO text so a client's DateStyle or TimeZone cannot change them.
-    if sort_key_type = 'timestamptz' then
-        sort_key_text_sql := format(
-            'pg_catalog.to_char(%s at time zone ''UTC'', ''YYYY-MM-DD"T"HH24:MI:SS.US"Z"'')', sort_key_sql
-        );
-    else
-        sort_key_text_sql := sort_key_sql || '::text';
-    end if;
-
-    if text_query is null then
-        source_sql := format(
-            '(select g.*, null::bigint as rank_key from public.gigs as g where %s) as g',
-            pg_catalog.array_to_string(filters, ' and ')
-        );
-    else
-        source_sql := format(
-            '(select g.*, pg_catalog.round(pg_catalog.ts_rank(g.search_vector, $1, 1)'
-            ' * (0.5 + g.quality_score / 10) * 1000000000)::bigint as rank_key'
-            ' from public.gigs as g where %s'
-            ' order by g.quality_score desc, g.id desc limit $11) as g',
-            pg_catalog.array_to_string(filters, ' and ')
-        );
-    end if;
 
     if after_cursor is not null then
         select decoded.sort_key, decoded.gig_id into cursor_key, cursor_gig_id
@@ -243,34 +285,105 @@ begin
         end;
     end if;
 
+    if text_query is not null and sort = 'relevance' then
+        -- Tier 2 (every word in the title or tags) before tier 1; the sort key is
+        -- tier * 10 + quality (quality is at most 5), so one cursor spans both tiers.
+        if after_cursor is null then
+            page_sql := format(
+                '(%s union all %s)',
+                format(branch_sql, '20', 's.search_vector @@ $1 and s.title_vector @@ $1',
+                    pg_catalog.array_to_string(filters, ' and '), 'true'),
+                format(branch_sql, '10', 's.search_vector @@ $1 and not s.title_vector @@ $1',
+                    pg_catalog.array_to_string(filters, ' and '), 'true')
+            );
+        elsif cursor_key::numeric >= 20 then
+            page_sql := format(
+                '(%s union all %s)',
+                format(branch_sql, '20', 's.search_vector @@ $1 and s.title_vector @@ $1',
+                    pg_catalog.array_to_string(filters, ' and '),
+                    '(s.quality_score, s.gig_id) < ($8::numeric - 20, $9)'),
+                format(branch_sql, '10', 's.search_vector @@ $1 and not s.title_vector @@ $1',
+                    pg_catalog.array_to_string(filters, ' and '), 'true')
+            );
+        else
+            page_sql := format(
+                branch_sql, '10', 's.search_vector @@ $1 and not s.title_vector @@ $1',
+                pg_catalog.array_to_string(filters, ' and '),
+                '(s.quality_score, s.gig_id) < ($8::numeric - 10, $9)'
+            );
+        end if;
+        page_sql := format(
+            'select p.gig_id, p.sort_key from %s as p order by p.sort_key desc, p.gig_id desc limit $10',
+            page_sql
+        );
+    else
+        if text_query is not null then
+            filters := pg_catalog.array_append(filters, 's.search_vector @@ $1');
+        end if;
+        if after_cursor is not null then
+            keyset := format(
+                '(%s, s.gig_id) %s ($8::%s, $9)', sort_key_sql, case when descending then '<' else '>' end,
+                sort_key_type
+            );
+        end if;
+        page_sql := format(
+            'select s.gig_id, %1$s as sort_key from private.gig_search as s where %2$s and %3$s'
+            ' order by %1$s %4$s, s.gig_id %4$s limit $10',
+            sort_key_sql,
+            pg_catalog.array_to_string(filters, ' and '),
+            keyset,
+            case when descending then 'desc' else 'asc' end
+        );
+    end if;
+
+    -- Timestamps travel as UTC ISO text so a client's DateStyle or TimeZone cannot change them.
+    if sort_key_type = 'timestamptz' then
+        sort_key_text_sql := 'pg_catalog.to_char(p.sort_key at time zone ''UTC'', ''YYYY-MM-DD"T"HH24:MI:SS.US"Z"'')';
+    else
+        sort_key_text_sql := 'p.sort_key::text';
+    end if;
+
     -- The result columns come from dynamic SQL, which plpgsql_check cannot follow: it
     -- would report every OUT column as maybe unassigned.
     -- @plpgsql_check_options: extra_warnings = off
     return query execute format(
-        'select g.id, g.title, g.seller_id, p.username, p.display_name, c.slug, g.tags,'
-        ' g.currency, g.starting_price_cents, g.fastest_delivery_days, g.rating_avg,'
-        ' g.rating_count, g.published_at, (g.rank_key / 1000000000.0)::real,'
-        ' private.encode_search_cursor($12, %1$s, g.id)'
-        ' from (select g.* from %2$s where %3$s order by %4$s limit $10) as g'
-        ' join public.profiles as p on p.id = g.seller_id'
-        ' join public.categories as c on c.id = g.category_id'
-        ' order by %4$s',
+        'select g.id, g.slug, g.title, g.seller_id, pr.username, pr.display_name, pr.avatar_url, c.slug,'
+        ' g.tags, g.currency, g.starting_price_cents, g.fastest_delivery_days, g.rating_avg,'
+        ' g.rating_count, g.published_at,'
+        ' (select m.path from public.gig_media as m where m.gig_id = g.id and m.is_cover),'
+        ' (case when $1 is null then 0 when s.title_vector @@ $1 then 2 else 1 end'
+        ' + s.quality_score / 10)::real,'
+        ' private.encode_search_cursor($11, %1$s, g.id)'
+        ' from (%2$s) as p'
+        ' inner join private.gig_search as s on s.gig_id = p.gig_id'
+        ' inner join public.gigs as g on g.id = p.gig_id'
+        ' inner join public.profiles as pr on pr.id = g.seller_id'
+        ' inner join public.categories as c on c.id = g.category_id'
+        ' order by p.sort_key %3$s, p.gig_id %3$s',
         sort_key_text_sql,
-        source_sql,
-        case
-            when after_cursor is null then 'true'
-            when descending then format('(%s, g.id) < ($8::%s, $9)', sort_key_sql, sort_key_type)
-            else format('(%s, g.id) > ($8::%s, $9)', sort_key_sql, sort_key_type)
-        end,
-        case when descending
-            then format('%s desc, g.id desc', sort_key_sql)
-            else format('%s, g.id', sort_key_sql)
-        end
+        page_sql,
+        case when descending then 'desc' else 'asc' end
     )
     using text_query, category_ids, min_price_cents, max_price_cents, max_delivery_days,
-        min_rating, seller, cursor_key, cursor_gig_id, page_size, candidate_cap, sort;
+        min_rating, seller, cursor_key, cursor_gig_id, page_size, sort;
 end;
 $$;
+
+comment on function public.search_gigs(
+    text, text, integer, integer, integer, numeric, uuid, public.gig_sort, text, integer
+) is
+$$Search published gigs. search_query takes web-search syntax ("exact phrase", -exclude, or); a query
+of stop words only browses. category is a category slug and includes its subcategories. sort:
+relevance (text: gigs with every word in the title or tags first, then matches found only with the
+description, each by quality score; browsing: by quality score), price_low, price_high, rating,
+newest. Pass a row's next_cursor as after_cursor (with the same arguments) for the next page;
+page_size is 1 to 50. relevance is 2 + quality/10 for a title or tag match, 1 + quality/10 for a
+description match, quality/10 when browsing.
+@who anyone (anon and signed-in users)
+@error 22023 page_size, a price bound, max_delivery_days, min_rating, a query over 200 characters or
+  after_cursor is invalid
+@error 22004 sort is null
+@error P0002 the category does not exist$$;
 
 revoke execute on function public.search_gigs(
     text, text, integer, integer, integer, numeric, uuid, public.gig_sort, text, integer
