@@ -8,11 +8,17 @@
 --
 -- Relevance is exact, not a guess among candidates: a text query's matches are ranked
 -- by tier (2: every word is in the title or tags; 1: found only with the description),
--- then by the stored quality score (a Bayesian rating), then by id. Each tier is a
--- "matches in quality order, first N" query, which the planner answers from the GIN
--- index (few matches: fetch them all, keep the best N) or by walking the quality index
--- (many matches: stop after N), from its own match estimate. Other sorts walk their
--- btree. Keyset cursors make page N cost what page 1 costs.
+-- then by the stored quality score (a Bayesian rating), then by the row (rank_key holds
+-- both). Each tier is a "matches in rank order, first N" query, answered one of two
+-- ways, whichever the planner's match estimate says is cheaper:
+-- * the RUM index returns the matches in rank order without reading the table; its cost
+--   grows with the number of matches (about 0.25 us each);
+-- * a walk of the rank index tests each row until N match; its cost grows with how rare
+--   a match is (about 1.6 us a row). A walk is bounded: when the estimate was wrong
+--   (phrases and word pairs are guessed as if independent) and it runs out of rows, the
+--   RUM index answers instead.
+-- Other sorts walk their btree or sort the matches, as the planner prefers. Keyset
+-- cursors make page N cost what page 1 costs.
 
 -- A published gig is in the search table; any other is not. Definer: the seller's own
 -- edits and the machine's moves keep it current whoever writes gigs.
@@ -140,6 +146,81 @@ to anon, authenticated, service_role;
 grant execute on function private.decode_search_cursor(text, public.gig_sort)
 to anon, authenticated, service_role;
 
+-- One tier of a relevance search as SQL: the gigs matching `predicate` (and the filters
+-- and the cursor) in rank order, first $10, each with its sort key (tier * 2^48 + rank).
+-- With `walk_rows`, walk that many rows of the rank index first and fall back to the
+-- RUM index only when they hold fewer than $10 matches.
+create or replace function private.search_tier_sql(
+    tier integer,
+    predicate text,
+    conditions text,
+    walk_rows integer
+)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+    select case
+        when walk_rows is null then format(
+            'select s.gig_id, %1$s::bigint * 281474976710656 + s.rank_key as sort_key'
+            ' from private.gig_search as s where %2$s and %3$s'
+            ' order by s.rank_key operator(private.<=|) 9223372036854775807::bigint limit $10',
+            tier, predicate, conditions
+        )
+        else format(
+            'with walk as materialized ('
+            ' select s.gig_id, %1$s::bigint * 281474976710656 + s.rank_key as sort_key from ('
+            ' select s.gig_id, s.rank_key, s.search_vector, s.title_vector from private.gig_search as s'
+            ' where %3$s order by s.rank_key desc limit %4$s) as s where %2$s limit $10)'
+            ' select walk.gig_id, walk.sort_key from walk where (select pg_catalog.count(*) from walk) >= $10'
+            ' union all'
+            ' select r.gig_id, r.sort_key from (%5$s) as r where (select pg_catalog.count(*) from walk) < $10',
+            tier, predicate, conditions, walk_rows,
+            private.search_tier_sql(tier, predicate, conditions, null)
+        )
+    end
+$$;
+
+revoke execute on function private.search_tier_sql(integer, text, text, integer)
+from public, anon, authenticated;
+grant execute on function private.search_tier_sql(integer, text, text, integer)
+to anon, authenticated, service_role;
+
+-- The planner's estimate of the rows a condition on the search table finds. Volatile
+-- only because PostgreSQL runs EXPLAIN in no other kind of function; it reads nothing
+-- but statistics.
+create or replace function private.estimated_search_rows(
+    conditions text,
+    text_query tsquery,
+    category_ids bigint[],
+    min_price_cents integer,
+    max_price_cents integer,
+    max_delivery_days integer,
+    min_rating numeric,
+    seller uuid
+)
+returns numeric
+language plpgsql
+set search_path = ''
+as $$
+declare
+    plan jsonb;
+begin
+    execute format('explain (format json) select 1 from private.gig_search as s where %s', conditions)
+    into plan
+    using text_query, category_ids, min_price_cents, max_price_cents, max_delivery_days, min_rating, seller;
+    return greatest((plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric, 1);
+end;
+$$;
+
+revoke execute on function private.estimated_search_rows(
+    text, tsquery, bigint[], integer, integer, integer, numeric, uuid
+) from public, anon, authenticated;
+grant execute on function private.estimated_search_rows(
+    text, tsquery, bigint[], integer, integer, integer, numeric, uuid
+) to anon, authenticated, service_role;
+
 create or replace function public.search_gigs(
     search_query text default null,
     category text default null,
@@ -178,9 +259,16 @@ set search_path = ''
 as $$
 declare
     max_page_size constant integer := 50;
+    -- Microseconds per row, measured (see the header): a RUM match, a walked row.
+    rum_match_cost constant numeric := 0.25;
+    walked_row_cost constant numeric := 1.6;
+    -- A walk reads at most this many times the rows its estimate says it needs.
+    walk_margin constant integer := 4;
+    tier_size constant bigint := 281474976710656;
     text_query tsquery;
     category_ids bigint [];
     filters text [] := array['true'];
+    filter_sql text;
     page_sql text;
     sort_key_sql text;
     sort_key_type text;
@@ -188,10 +276,13 @@ declare
     descending boolean := true;
     cursor_key text;
     cursor_gig_id uuid;
+    cursor_tier bigint;
+    cursor_rank bigint;
     keyset text := 'true';
-    branch_sql constant text :=
-        '(select s.gig_id, %1$s + s.quality_score as sort_key from private.gig_search as s'
-        ' where %2$s and %3$s and %4$s order by s.quality_score desc, s.gig_id desc limit $10)';
+    gigs_searched numeric;
+    matches numeric;
+    filtered_matches numeric;
+    walk_rows integer;
 begin
     if page_size is null or page_size not between 1 and max_page_size then
         raise exception using
@@ -237,7 +328,10 @@ begin
         end if;
     end if;
 
-    if category_ids is not null then
+    -- A single category is an equality, so its (category_id, rank_key) index walks in order.
+    if pg_catalog.cardinality(category_ids) = 1 then
+        filters := pg_catalog.array_append(filters, 's.category_id = $2[1]');
+    elsif category_ids is not null then
         filters := pg_catalog.array_append(filters, 's.category_id = any($2)');
     end if;
     if min_price_cents is not null then
@@ -255,11 +349,12 @@ begin
     if seller is not null then
         filters := pg_catalog.array_append(filters, 's.seller_id = $7');
     end if;
+    filter_sql := pg_catalog.array_to_string(filters, ' and ');
 
     case sort
         when 'relevance' then
-            sort_key_sql := 's.quality_score';
-            sort_key_type := 'numeric';
+            sort_key_sql := 's.rank_key';
+            sort_key_type := 'bigint';
         when 'price_low' then
             sort_key_sql := 's.starting_price_cents';
             sort_key_type := 'integer';
@@ -286,39 +381,45 @@ begin
     end if;
 
     if text_query is not null and sort = 'relevance' then
-        -- Tier 2 (every word in the title or tags) before tier 1; the sort key is
-        -- tier * 10 + quality (quality is at most 5), so one cursor spans both tiers.
-        if after_cursor is null then
-            page_sql := format(
-                '(%s union all %s)',
-                format(branch_sql, '20', 's.search_vector @@ $1 and s.title_vector @@ $1',
-                    pg_catalog.array_to_string(filters, ' and '), 'true'),
-                format(branch_sql, '10', 's.search_vector @@ $1 and not s.title_vector @@ $1',
-                    pg_catalog.array_to_string(filters, ' and '), 'true')
-            );
-        elsif cursor_key::numeric >= 20 then
-            page_sql := format(
-                '(%s union all %s)',
-                format(branch_sql, '20', 's.search_vector @@ $1 and s.title_vector @@ $1',
-                    pg_catalog.array_to_string(filters, ' and '),
-                    '(s.quality_score, s.gig_id) < ($8::numeric - 20, $9)'),
-                format(branch_sql, '10', 's.search_vector @@ $1 and not s.title_vector @@ $1',
-                    pg_catalog.array_to_string(filters, ' and '), 'true')
-            );
-        else
-            page_sql := format(
-                branch_sql, '10', 's.search_vector @@ $1 and not s.title_vector @@ $1',
-                pg_catalog.array_to_string(filters, ' and '),
-                '(s.quality_score, s.gig_id) < ($8::numeric - 10, $9)'
-            );
+        -- Walk, or let RUM order the matches? Whichever the estimates say costs less.
+        select c.reltuples into gigs_searched from pg_catalog.pg_class as c
+        where c.oid = 'private.gig_search'::regclass;
+        gigs_searched := greatest(gigs_searched, 1);
+        matches := private.estimated_search_rows(
+            's.search_vector @@ $1', text_query, category_ids, min_price_cents, max_price_cents,
+            max_delivery_days, min_rating, seller
+        );
+        filtered_matches := case when filter_sql = 'true' then matches else private.estimated_search_rows(
+            's.search_vector @@ $1 and ' || filter_sql, text_query, category_ids, min_price_cents,
+            max_price_cents, max_delivery_days, min_rating, seller
+        ) end;
+        if walked_row_cost * page_size * gigs_searched / filtered_matches
+            < rum_match_cost * matches + walked_row_cost * page_size * matches / filtered_matches then
+            walk_rows := least(walk_margin * page_size * gigs_searched / filtered_matches, 1000000)::integer;
+        end if;
+
+        -- Tier 2 (every word in the title or tags) before tier 1; one sort key, tier *
+        -- 2^48 + rank key, orders both, so one cursor resumes in either.
+        if after_cursor is not null then
+            cursor_tier := cursor_key::bigint / tier_size;
+            cursor_rank := cursor_key::bigint % tier_size;
         end if;
         page_sql := format(
-            'select p.gig_id, p.sort_key from %s as p order by p.sort_key desc, p.gig_id desc limit $10',
-            page_sql
+            'select p.gig_id, p.sort_key from (%s) as p order by p.sort_key desc limit $10',
+            case when cursor_tier = 1 then '' else format('(%s) union all ', private.search_tier_sql(
+                2, 's.search_vector @@ $1 and s.title_vector @@ $1',
+                filter_sql || case when cursor_tier = 2 then ' and s.rank_key < $12' else '' end,
+                walk_rows
+            )) end
+            || format('(%s)', private.search_tier_sql(
+                1, 's.search_vector @@ $1 and not s.title_vector @@ $1',
+                filter_sql || case when cursor_tier = 1 then ' and s.rank_key < $12' else '' end,
+                walk_rows
+            ))
         );
     else
         if text_query is not null then
-            filters := pg_catalog.array_append(filters, 's.search_vector @@ $1');
+            filter_sql := filter_sql || ' and s.search_vector @@ $1';
         end if;
         if after_cursor is not null then
             keyset := format(
@@ -330,7 +431,7 @@ begin
             'select s.gig_id, %1$s as sort_key from private.gig_search as s where %2$s and %3$s'
             ' order by %1$s %4$s, s.gig_id %4$s limit $10',
             sort_key_sql,
-            pg_catalog.array_to_string(filters, ' and '),
+            filter_sql,
             keyset,
             case when descending then 'desc' else 'asc' end
         );
@@ -365,7 +466,7 @@ begin
         case when descending then 'desc' else 'asc' end
     )
     using text_query, category_ids, min_price_cents, max_price_cents, max_delivery_days,
-        min_rating, seller, cursor_key, cursor_gig_id, page_size, sort;
+        min_rating, seller, cursor_key, cursor_gig_id, page_size, sort, cursor_rank;
 end;
 $$;
 
