@@ -12,7 +12,8 @@
 -- both). Each tier is a "matches in rank order, first N" query, answered one of two
 -- ways, whichever the planner's match estimate says is cheaper:
 -- * the RUM index returns the matches in rank order without reading the table; its cost
---   grows with the number of matches (about 0.25 us each);
+--   grows with the entries it reads for the query's words (about 0.25 us each), however
+--   few gigs hold them all;
 -- * a walk of the rank index tests each row until N match; its cost grows with how rare
 --   a match is (about 1.6 us a row). A walk is bounded: when the estimate was wrong
 --   (phrases and word pairs are guessed as if independent) and it runs out of rows, the
@@ -221,6 +222,68 @@ grant execute on function private.estimated_search_rows(
     text, tsquery, bigint[], integer, integer, integer, numeric, uuid
 ) to anon, authenticated, service_role;
 
+-- How to find one tier's first page: null to read the RUM index on `vector` in rank
+-- order, or how many rows of the rank index to walk first, whichever the planner's
+-- estimates say costs less. RUM reads every entry of every word the query needs (its
+-- indexable part, the words joined by "or"), however few gigs hold them all; a walk reads
+-- rows until a page of them match (the filters included), so it is bounded at
+-- `walk_margin` times what the estimate says it needs, and RUM answers when it runs out.
+create or replace function private.search_walk_rows(
+    vector text,
+    filter_sql text,
+    page_size integer,
+    text_query tsquery,
+    category_ids bigint[],
+    min_price_cents integer,
+    max_price_cents integer,
+    max_delivery_days integer,
+    min_rating numeric,
+    seller uuid
+)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+    -- Microseconds, measured (functions/search.sql header): a RUM entry, a walked row.
+    rum_entry_cost constant numeric := 0.25;
+    walked_row_cost constant numeric := 1.6;
+    walk_margin constant integer := 4;
+    indexable text := pg_catalog.querytree(text_query);
+    gigs_searched numeric;
+    matches numeric;
+    filtered_matches numeric;
+    word_entries numeric;
+begin
+    select greatest(c.reltuples, 1) into gigs_searched from pg_catalog.pg_class as c
+    where c.oid = 'private.gig_search'::regclass;
+    matches := private.estimated_search_rows(
+        format('s.%I @@ $1', vector), text_query, category_ids, min_price_cents, max_price_cents,
+        max_delivery_days, min_rating, seller
+    );
+    filtered_matches := case when filter_sql = 'true' then matches else private.estimated_search_rows(
+        format('s.%I @@ $1 and %s', vector, filter_sql), text_query, category_ids, min_price_cents,
+        max_price_cents, max_delivery_days, min_rating, seller
+    ) end;
+    word_entries := case when indexable = 'T' then gigs_searched else private.estimated_search_rows(
+        format('s.%I @@ $1', vector), pg_catalog.regexp_replace(indexable, '<[0-9]+>|&', '|', 'g')::tsquery,
+        category_ids, min_price_cents, max_price_cents, max_delivery_days, min_rating, seller
+    ) end;
+    if walked_row_cost * page_size * gigs_searched / filtered_matches
+        < rum_entry_cost * word_entries + walked_row_cost * page_size * matches / filtered_matches then
+        return least(walk_margin * page_size * gigs_searched / filtered_matches, 1000000)::integer;
+    end if;
+    return null;
+end;
+$$;
+
+revoke execute on function private.search_walk_rows(
+    text, text, integer, tsquery, bigint[], integer, integer, integer, numeric, uuid
+) from public, anon, authenticated;
+grant execute on function private.search_walk_rows(
+    text, text, integer, tsquery, bigint[], integer, integer, integer, numeric, uuid
+) to anon, authenticated, service_role;
+
 create or replace function public.search_gigs(
     search_query text default null,
     category text default null,
@@ -259,11 +322,6 @@ set search_path = ''
 as $$
 declare
     max_page_size constant integer := 50;
-    -- Microseconds per row, measured (see the header): a RUM match, a walked row.
-    rum_match_cost constant numeric := 0.25;
-    walked_row_cost constant numeric := 1.6;
-    -- A walk reads at most this many times the rows its estimate says it needs.
-    walk_margin constant integer := 4;
     tier_size constant bigint := 281474976710656;
     text_query tsquery;
     category_ids bigint [];
@@ -279,10 +337,9 @@ declare
     cursor_tier bigint;
     cursor_rank bigint;
     keyset text := 'true';
-    gigs_searched numeric;
-    matches numeric;
-    filtered_matches numeric;
+    title_walk_rows integer;
     walk_rows integer;
+    bitmap_scans text := pg_catalog.current_setting('enable_bitmapscan');
 begin
     if page_size is null or page_size not between 1 and max_page_size then
         raise exception using
@@ -381,22 +438,15 @@ begin
     end if;
 
     if text_query is not null and sort = 'relevance' then
-        -- Walk, or let RUM order the matches? Whichever the estimates say costs less.
-        select c.reltuples into gigs_searched from pg_catalog.pg_class as c
-        where c.oid = 'private.gig_search'::regclass;
-        gigs_searched := greatest(gigs_searched, 1);
-        matches := private.estimated_search_rows(
-            's.search_vector @@ $1', text_query, category_ids, min_price_cents, max_price_cents,
-            max_delivery_days, min_rating, seller
-        );
-        filtered_matches := case when filter_sql = 'true' then matches else private.estimated_search_rows(
-            's.search_vector @@ $1 and ' || filter_sql, text_query, category_ids, min_price_cents,
+        -- Each tier walks the ranks or reads RUM, whichever its estimates say is cheaper.
+        title_walk_rows := private.search_walk_rows(
+            'title_vector', filter_sql, page_size, text_query, category_ids, min_price_cents,
             max_price_cents, max_delivery_days, min_rating, seller
-        ) end;
-        if walked_row_cost * page_size * gigs_searched / filtered_matches
-            < rum_match_cost * matches + walked_row_cost * page_size * matches / filtered_matches then
-            walk_rows := least(walk_margin * page_size * gigs_searched / filtered_matches, 1000000)::integer;
-        end if;
+        );
+        walk_rows := private.search_walk_rows(
+            'search_vector', filter_sql, page_size, text_query, category_ids, min_price_cents,
+            max_price_cents, max_delivery_days, min_rating, seller
+        );
 
         -- Tier 2 (every word in the title or tags) before tier 1; one sort key, tier *
         -- 2^48 + rank key, orders both, so one cursor resumes in either.
@@ -409,7 +459,7 @@ begin
             case when cursor_tier = 1 then '' else format('(%s) union all ', private.search_tier_sql(
                 2, 's.search_vector @@ $1 and s.title_vector @@ $1',
                 filter_sql || case when cursor_tier = 2 then ' and s.rank_key < $12' else '' end,
-                walk_rows
+                title_walk_rows
             )) end
             || format('(%s)', private.search_tier_sql(
                 1, 's.search_vector @@ $1 and not s.title_vector @@ $1',
@@ -435,6 +485,12 @@ begin
             keyset,
             case when descending then 'desc' else 'asc' end
         );
+    end if;
+
+    -- A relevance search reads the RUM indexes in rank order (or walks the ranks). A
+    -- bitmap of a common word would fetch every row holding it, so none is planned here.
+    if text_query is not null and sort = 'relevance' then
+        perform pg_catalog.set_config('enable_bitmapscan', 'off', true);
     end if;
 
     -- Timestamps travel as UTC ISO text so a client's DateStyle or TimeZone cannot change them.
@@ -467,6 +523,7 @@ begin
     )
     using text_query, category_ids, min_price_cents, max_price_cents, max_delivery_days,
         min_rating, seller, cursor_key, cursor_gig_id, page_size, sort, cursor_rank;
+    perform pg_catalog.set_config('enable_bitmapscan', bitmap_scans, true);
 end;
 $$;
 
