@@ -9,7 +9,7 @@ SQL_SOURCES := supabase/schemas supabase/migrations supabase/seed.sql supabase/l
 SQUAWKED_MIGRATIONS := $(filter-out %_baseline.sql,$(wildcard supabase/migrations/*.sql))
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-sql test-py bench bench-quick lint format os-deps node-deps venv db-up db-down db-reset db-url migration migrations-lock clean
+.PHONY: help demo test test-sql test-py bench bench-quick lint format os-deps node-deps venv db-up db-down db-reset db-url migration migrations-lock types docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -26,9 +26,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-node-deps: node_modules/.installed ## install the pinned Supabase CLI (npm) into node_modules
+node-deps: node_modules/.installed ## install the pinned Supabase CLI, postgres-meta and TypeScript (npm)
 
-os-deps: ## install pgTAP and plpgsql_check when missing (apt)
+os-deps: ## install pgTAP, plpgsql_check, PgBouncer and RUM when missing (apt)
 	@scripts/install-os-deps.sh
 
 demo: venv node-deps ## the whole marketplace story, offline: database, Whop emulator, worker
@@ -43,10 +43,10 @@ test-sql: os-deps venv node-deps ## only the pgTAP files in tests/sql
 test-py: os-deps venv node-deps ## only the Python tests
 	$(BIN)/pytest --deselect tests/py/test_pgtap.py
 
-bench: venv node-deps ## benchmarks at scale (1M gigs, 1M orders); results in bench/results/
+bench: os-deps venv node-deps ## benchmarks at scale (1M gigs, 1M orders); results in bench/results/
 	$(BIN)/python -m bench.run
 
-bench-quick: venv node-deps ## the benchmarks on 100k gigs, in about two minutes
+bench-quick: os-deps venv node-deps ## the benchmarks on 100k gigs, in about two minutes
 	$(BIN)/python -m bench.run --quick
 
 lint: venv ## ruff, sqlfluff, and squawk on every migration after the baseline
@@ -66,6 +66,12 @@ migration: venv node-deps ## NAME=what_changed: write the sources' changes as a 
 
 migrations-lock: venv ## record new migrations' checksums (after review, before they land)
 	$(BIN)/gigflow db lock-migrations
+
+types: venv node-deps ## regenerate types/database.ts from the database the migrations build
+	$(BIN)/python -m apiref.generate types
+
+docs: venv node-deps ## regenerate docs/api.md from the comments in that database
+	$(BIN)/python -m apiref.generate docs
 
 db-up: venv node-deps ## start the persistent local cluster (built on first start); prints its URL
 	$(BIN)/gigflow db up

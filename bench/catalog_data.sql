@@ -88,3 +88,4 @@ select
 from draws;
 
 analyze public.gigs;
+analyze private.gig_search;

@@ -100,42 +100,6 @@ as $$
     select exists (select 1 from public.order_files as f where f.storage_object_id = object_id)
 $$;
 
--- Media of a published gig, under its seller's folder: readable by anyone.
-create or replace function private.is_published_gig_media(object_name text)
-returns boolean
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-    select exists (
-        select 1
-        from public.gigs as g
-        cross join private.path_parts(object_name, 3) as parts
-        where g.id = private.canonical_uuid(parts[2])
-            and g.seller_id = private.canonical_uuid(parts[1])
-            and g.status = 'published'
-    )
-$$;
-
--- The caller's own gig, under the caller's own folder.
-create or replace function private.is_own_gig_media(object_name text)
-returns boolean
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-    select exists (
-        select 1
-        from public.gigs as g
-        cross join private.path_parts(object_name, 3) as parts
-        where g.id = private.canonical_uuid(parts[2])
-            and g.seller_id = private.canonical_uuid(parts[1])
-            and g.seller_id = (select auth.uid())
-    )
-$$;
-
 -- Record the files a brief or a delivery refers to. Each reference is {"path": name in
 -- order-files}; it must be an object that exists in this order's folder for `folder`,
 -- uploaded by the caller. What is stored (id, name, size, MIME type) is what Storage
@@ -250,8 +214,6 @@ revoke execute on function private.order_file_folder(text) from public, anon, au
 revoke execute on function private.can_read_order_file(text) from public, anon, authenticated;
 revoke execute on function private.can_upload_order_file(text) from public, anon, authenticated;
 revoke execute on function private.is_order_evidence(uuid) from public, anon, authenticated;
-revoke execute on function private.is_published_gig_media(text) from public, anon, authenticated;
-revoke execute on function private.is_own_gig_media(text) from public, anon, authenticated;
 revoke execute on function private.attach_order_files(uuid, text, jsonb, uuid) from public,
 anon,
 authenticated;
@@ -263,6 +225,4 @@ grant execute on function private.order_file_folder(text) to authenticated, serv
 grant execute on function private.can_read_order_file(text) to authenticated, service_role;
 grant execute on function private.can_upload_order_file(text) to authenticated, service_role;
 grant execute on function private.is_order_evidence(uuid) to authenticated, service_role;
-grant execute on function private.is_published_gig_media(text) to anon, authenticated, service_role;
-grant execute on function private.is_own_gig_media(text) to authenticated, service_role;
 grant execute on function public.order_files_to_remove(integer) to service_role;

@@ -31,14 +31,8 @@ begin
         80
     );
 
-    insert into public.profiles (id, username, display_name, role)
-    values (
-        new.id,
-        chosen_username,
-        chosen_display_name,
-        case when new.raw_app_meta_data ->> 'user_role' = 'admin'
-            then 'admin'::public.user_role else 'buyer'::public.user_role end
-    );
+    insert into public.profiles (id, username, display_name)
+    values (new.id, chosen_username, chosen_display_name);
     return new;
 end;
 $$;
@@ -49,12 +43,12 @@ create trigger on_auth_user_created
 after insert on auth.users
 for each row execute function private.handle_new_user();
 
--- Becoming a seller is a one-time act with side effects on the profile's role, which the
--- user cannot write; the new account always starts unverified and without payouts.
+-- Becoming a seller opens the caller's own seller account, which always starts
+-- unverified and without payouts (the columns a user may insert are user_id and
+-- headline). Invoker: the insert runs under the caller's RLS and column privileges.
 create or replace function public.become_seller(headline text default '')
 returns public.seller_accounts
 language plpgsql
-security definer
 set search_path = ''
 as $$
 declare
@@ -68,7 +62,7 @@ begin
     end if;
 
     insert into public.seller_accounts (user_id, headline)
-    values (seller_id, coalesce(headline, ''))
+    values (seller_id, coalesce(become_seller.headline, ''))
     on conflict (user_id) do nothing
     returning * into account;
 
@@ -77,14 +71,16 @@ begin
             errcode = '23505',
             message = format('user %s is already a seller', seller_id);
     end if;
-
-    update public.profiles
-    set role = 'seller'
-    where id = seller_id and role = 'buyer';
-
     return account;
 end;
 $$;
+
+comment on function public.become_seller(text) is
+$$Open the caller's seller account (KYC unstarted, no payouts) with an optional one-line headline.
+@who signed-in users
+@error 42501 not signed in
+@error 22023 the headline is longer than 120 characters
+@error 23505 the caller is already a seller$$;
 
 revoke execute on function public.become_seller(text) from public, anon, authenticated;
 grant execute on function public.become_seller(text) to authenticated;
@@ -121,10 +117,11 @@ begin
             message = format('seller %s does not exist', set_seller_kyc_status.seller_id);
     end if;
 
+    -- Through the machine (functions/gigs.sql), so each pause is an edge in gig_events.
     if new_status <> 'verified' then
-        update public.gigs as g
-        set status = 'paused',
-            paused_by_platform = true
+        insert into public.gig_events (gig_id, action, actor, reason)
+        select g.id, 'suspend', 'platform', format('identity verification is %s', new_status)
+        from public.gigs as g
         where g.seller_id = set_seller_kyc_status.seller_id
             and g.status = 'published';
     end if;
@@ -136,3 +133,61 @@ $$;
 revoke execute on function public.set_seller_kyc_status(uuid, public.kyc_status)
 from public, anon, authenticated;
 grant execute on function public.set_seller_kyc_status(uuid, public.kyc_status) to service_role;
+
+-- The public facts about a seller (seller_stats) follow the private account: headline,
+-- whether KYC passed, the rating the review functions keep. Definer: the public table is
+-- written by nobody else.
+create or replace function private.sync_seller_stats()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    insert into public.seller_stats as s (user_id, headline, verified, rating_avg, rating_count, member_since)
+    values (
+        new.user_id, new.headline, new.kyc_status = 'verified', new.rating_avg, new.rating_count,
+        new.created_at
+    )
+    on conflict (user_id) do update
+        set
+            headline = excluded.headline,
+            verified = excluded.verified,
+            rating_avg = excluded.rating_avg,
+            rating_count = excluded.rating_count,
+            member_since = excluded.member_since;
+    return null;
+end;
+$$;
+
+revoke execute on function private.sync_seller_stats() from public, anon, authenticated;
+
+create trigger sync_seller_stats
+after insert or update of headline, kyc_status, rating_avg, rating_count, created_at
+on public.seller_accounts
+for each row execute function private.sync_seller_stats();
+
+-- Completed orders on a seller's public page: counted as orders reach completed (and
+-- uncounted if one leaves it, as a refund after completion does). Only those two kinds
+-- of update fire it, so other order transitions pay nothing.
+create or replace function private.count_completed_orders()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    update public.seller_stats as s
+    set completed_orders = s.completed_orders + case when new.status = 'completed' then 1 else -1 end
+    where s.user_id = new.seller_id;
+    return null;
+end;
+$$;
+
+revoke execute on function private.count_completed_orders() from public, anon, authenticated;
+
+create trigger count_completed_orders
+after update of status on public.orders
+for each row
+when ((old.status = 'completed') is distinct from (new.status = 'completed'))
+execute function private.count_completed_orders();

@@ -1,15 +1,85 @@
 -- Gig search.
 --
--- A definer function rather than a query on `gigs` under RLS: `@@` is not LEAKPROOF, so
--- under RLS PostgreSQL will not use the GIN index and every search becomes a sequential
--- scan. The function applies the visibility rule itself (published gigs only; the KYC
--- gate and set_seller_kyc_status keep every published gig's seller verified) and returns
--- only public columns.
+-- search_gigs runs with the caller's rights over private.gig_search (supabase/schemas/
+-- search.sql): one narrow row per published gig with only public fields, kept here by a
+-- definer trigger on gigs. It needs no RLS, so its text indexes serve anon like anyone;
+-- the page's display columns are then read from gigs, profiles and gig_media under the
+-- caller's RLS.
 --
--- The work per call is bounded whatever the query: a text search ranks at most the best
--- `candidate_cap` matches by stored quality score (the planner picks the GIN index for
--- rare terms and the quality index for common ones from its own match estimate), and
--- browsing walks a btree in the sort order. Keyset cursors make page N cost page 1.
+-- Relevance is exact, not a guess among candidates: a text query's matches are ranked
+-- by tier (2: every word is in the title or tags; 1: found only with the description),
+-- then by the stored quality score (a Bayesian rating), then by the row (rank_key holds
+-- both). Each tier is a "matches in rank order, first N" query, answered one of two
+-- ways, whichever the planner's match estimate says is cheaper:
+-- * the RUM index returns the matches in rank order without reading the table; its cost
+--   grows with the entries it reads for the query's words (about 0.25 us each), however
+--   few gigs hold them all;
+-- * a walk of the rank index tests each row until N match; its cost grows with how rare
+--   a match is (about 1.6 us a row). A walk is bounded: when the estimate was wrong
+--   (phrases and word pairs are guessed as if independent) and it runs out of rows, the
+--   RUM index answers instead.
+-- Other sorts walk their btree or sort the matches, as the planner prefers. Keyset
+-- cursors make page N cost what page 1 costs.
+
+-- A published gig is in the search table; any other is not. Definer: the seller's own
+-- edits and the machine's moves keep it current whoever writes gigs.
+create or replace function private.sync_gig_search()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    if new.status <> 'published' then
+        delete from private.gig_search as s where s.gig_id = new.id;
+        return null;
+    end if;
+    insert into private.gig_search as s (
+        gig_id, seller_id, category_id, search_vector, title_vector, quality_score,
+        starting_price_cents, fastest_delivery_days, rating_avg, published_at
+    )
+    values (
+        new.id,
+        new.seller_id,
+        new.category_id,
+        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(new.tags)), 'B')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.description), 'C'),
+        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(new.tags)), 'B'),
+        new.quality_score,
+        new.starting_price_cents,
+        new.fastest_delivery_days,
+        new.rating_avg,
+        new.published_at
+    )
+    on conflict (gig_id) do update
+        set
+            seller_id = excluded.seller_id,
+            category_id = excluded.category_id,
+            search_vector = excluded.search_vector,
+            title_vector = excluded.title_vector,
+            quality_score = excluded.quality_score,
+            starting_price_cents = excluded.starting_price_cents,
+            fastest_delivery_days = excluded.fastest_delivery_days,
+            rating_avg = excluded.rating_avg,
+            published_at = excluded.published_at;
+    return null;
+end;
+$$;
+
+revoke execute on function private.sync_gig_search() from public, anon, authenticated;
+
+create trigger sync_gig_search_on_insert
+after insert on public.gigs
+for each row when (new.status = 'published')
+execute function private.sync_gig_search();
+
+create trigger sync_gig_search
+after update of status, seller_id, category_id, title, description, tags, starting_price_cents,
+fastest_delivery_days, rating_avg, rating_count, published_at on public.gigs
+for each row when (new.status = 'published' or old.status = 'published')
+execute function private.sync_gig_search();
 
 -- Cursors are opaque to clients: base64url of the sort, the last row's sort key and id.
 create or replace function private.encode_search_cursor(
@@ -72,6 +142,148 @@ from public, anon, authenticated;
 revoke execute on function private.decode_search_cursor(text, public.gig_sort)
 from public, anon, authenticated;
 
+grant execute on function private.encode_search_cursor(public.gig_sort, text, uuid)
+to anon, authenticated, service_role;
+grant execute on function private.decode_search_cursor(text, public.gig_sort)
+to anon, authenticated, service_role;
+
+-- One tier of a relevance search as SQL: the gigs matching `predicate` (and the filters
+-- and the cursor) in rank order, first $10, each with its sort key (tier * 2^48 + rank).
+-- With `walk_rows`, walk that many rows of the rank index first and fall back to the
+-- RUM index only when they hold fewer than $10 matches.
+create or replace function private.search_tier_sql(
+    tier integer,
+    predicate text,
+    conditions text,
+    walk_rows integer
+)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+    select case
+        when walk_rows is null then format(
+            'select s.gig_id, %1$s::bigint * 281474976710656 + s.rank_key as sort_key'
+            ' from private.gig_search as s where %2$s and %3$s'
+            ' order by s.rank_key operator(private.<=|) 9223372036854775807::bigint limit $10',
+            tier, predicate, conditions
+        )
+        else format(
+            'with walk as materialized ('
+            ' select s.gig_id, %1$s::bigint * 281474976710656 + s.rank_key as sort_key from ('
+            ' select s.gig_id, s.rank_key, s.search_vector, s.title_vector from private.gig_search as s'
+            ' where %3$s order by s.rank_key desc limit %4$s) as s where %2$s limit $10)'
+            ' select walk.gig_id, walk.sort_key from walk where (select pg_catalog.count(*) from walk) >= $10'
+            ' union all'
+            ' select r.gig_id, r.sort_key from (%5$s) as r where (select pg_catalog.count(*) from walk) < $10',
+            tier, predicate, conditions, walk_rows,
+            private.search_tier_sql(tier, predicate, conditions, null)
+        )
+    end
+$$;
+
+revoke execute on function private.search_tier_sql(integer, text, text, integer)
+from public, anon, authenticated;
+grant execute on function private.search_tier_sql(integer, text, text, integer)
+to anon, authenticated, service_role;
+
+-- The planner's estimate of the rows a condition on the search table finds. Volatile
+-- only because PostgreSQL runs EXPLAIN in no other kind of function; it reads nothing
+-- but statistics.
+create or replace function private.estimated_search_rows(
+    conditions text,
+    text_query tsquery,
+    category_ids bigint[],
+    min_price_cents integer,
+    max_price_cents integer,
+    max_delivery_days integer,
+    min_rating numeric,
+    seller uuid
+)
+returns numeric
+language plpgsql
+set search_path = ''
+as $$
+declare
+    plan jsonb;
+begin
+    execute format('explain (format json) select 1 from private.gig_search as s where %s', conditions)
+    into plan
+    using text_query, category_ids, min_price_cents, max_price_cents, max_delivery_days, min_rating, seller;
+    return greatest((plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric, 1);
+end;
+$$;
+
+revoke execute on function private.estimated_search_rows(
+    text, tsquery, bigint[], integer, integer, integer, numeric, uuid
+) from public, anon, authenticated;
+grant execute on function private.estimated_search_rows(
+    text, tsquery, bigint[], integer, integer, integer, numeric, uuid
+) to anon, authenticated, service_role;
+
+-- How to find one tier's first page: null to read the RUM index on `vector` in rank
+-- order, or how many rows of the rank index to walk first, whichever the planner's
+-- estimates say costs less. RUM reads every entry of every word the query needs (its
+-- indexable part, the words joined by "or"), however few gigs hold them all; a walk reads
+-- rows until a page of them match (the filters included), so it is bounded at
+-- `walk_margin` times what the estimate says it needs, and RUM answers when it runs out.
+create or replace function private.search_walk_rows(
+    vector text,
+    filter_sql text,
+    page_size integer,
+    text_query tsquery,
+    category_ids bigint[],
+    min_price_cents integer,
+    max_price_cents integer,
+    max_delivery_days integer,
+    min_rating numeric,
+    seller uuid
+)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+    -- Microseconds, measured (functions/search.sql header): a RUM entry, a walked row.
+    rum_entry_cost constant numeric := 0.25;
+    walked_row_cost constant numeric := 1.6;
+    walk_margin constant integer := 4;
+    indexable text := pg_catalog.querytree(text_query);
+    gigs_searched numeric;
+    matches numeric;
+    filtered_matches numeric;
+    word_entries numeric;
+begin
+    select greatest(c.reltuples, 1) into gigs_searched from pg_catalog.pg_class as c
+    where c.oid = 'private.gig_search'::regclass;
+    matches := private.estimated_search_rows(
+        format('s.%I @@ $1', vector), text_query, category_ids, min_price_cents, max_price_cents,
+        max_delivery_days, min_rating, seller
+    );
+    filtered_matches := case when filter_sql = 'true' then matches else private.estimated_search_rows(
+        format('s.%I @@ $1 and %s', vector, filter_sql), text_query, category_ids, min_price_cents,
+        max_price_cents, max_delivery_days, min_rating, seller
+    ) end;
+    word_entries := case when indexable = 'T' then gigs_searched else private.estimated_search_rows(
+        format('s.%I @@ $1', vector), pg_catalog.regexp_replace(indexable, '<[0-9]+>|&', '|', 'g')::tsquery,
+        category_ids, min_price_cents, max_price_cents, max_delivery_days, min_rating, seller
+    ) end;
+    if walked_row_cost * page_size * gigs_searched / filtered_matches
+        < rum_entry_cost * word_entries + walked_row_cost * page_size * matches / filtered_matches then
+        return least(walk_margin * page_size * gigs_searched / filtered_matches, 1000000)::integer;
+    end if;
+    return null;
+end;
+$$;
+
+revoke execute on function private.search_walk_rows(
+    text, text, integer, tsquery, bigint[], integer, integer, integer, numeric, uuid
+) from public, anon, authenticated;
+grant execute on function private.search_walk_rows(
+    text, text, integer, tsquery, bigint[], integer, integer, integer, numeric, uuid
+) to anon, authenticated, service_role;
+
 create or replace function public.search_gigs(
     search_query text default null,
     category text default null,
@@ -86,10 +298,12 @@ create or replace function public.search_gigs(
 )
 returns table (
     gig_id uuid,
+    slug text,
     title text,
     seller_id uuid,
     seller_username text,
     seller_display_name text,
+    seller_avatar_url text,
     category_slug text,
     tags text[],
     currency text,
@@ -98,27 +312,35 @@ returns table (
     rating_avg numeric,
     rating_count integer,
     published_at timestamptz,
+    cover_path text,
     relevance real,
     next_cursor text
 )
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
 declare
-    candidate_cap constant integer := 300;
     max_page_size constant integer := 50;
+    tier_size constant bigint := 281474976710656;
     text_query tsquery;
     category_ids bigint [];
-    filters text [] := array['g.status = ''published'''];
-    source_sql text;
+    filters text [] := array['true'];
+    filter_sql text;
+    page_sql text;
     sort_key_sql text;
     sort_key_type text;
     sort_key_text_sql text;
     descending boolean := true;
     cursor_key text;
     cursor_gig_id uuid;
+    cursor_tier bigint;
+    cursor_rank bigint;
+    keyset text := 'true';
+    title_walk_rows integer;
+    walk_rows integer;
+    bitmap_scans text := pg_catalog.current_setting('enable_bitmapscan');
+    seq_scans text := pg_catalog.current_setting('enable_seqscan');
 begin
     if page_size is null or page_size not between 1 and max_page_size then
         raise exception using
@@ -155,83 +377,56 @@ begin
         with recursive tree as (
             select c.id from public.categories as c where c.slug = category
             union all
-            select child.id from public.categories as child join tree on child.parent_id = tree.id
+            select child.id from public.categories as child inner join tree on child.parent_id = tree.id
         )
+
         select pg_catalog.array_agg(tree.id) into category_ids from tree;
         if category_ids is null then
             raise exception using errcode = 'P0002', message = format('category %s does not exist', category);
         end if;
     end if;
 
-    if text_query is not null then
-        filters := pg_catalog.array_append(filters, 'g.search_vector @@ $1');
-    end if;
-    if category_ids is not null then
-        filters := pg_catalog.array_append(filters, 'g.category_id = any($2)');
+    -- A single category is an equality, so its (category_id, rank_key) index walks in order.
+    if pg_catalog.cardinality(category_ids) = 1 then
+        filters := pg_catalog.array_append(filters, 's.category_id = $2[1]');
+    elsif category_ids is not null then
+        filters := pg_catalog.array_append(filters, 's.category_id = any($2)');
     end if;
     if min_price_cents is not null then
-        filters := pg_catalog.array_append(filters, 'g.starting_price_cents >= $3');
+        filters := pg_catalog.array_append(filters, 's.starting_price_cents >= $3');
     end if;
     if max_price_cents is not null then
-        filters := pg_catalog.array_append(filters, 'g.starting_price_cents <= $4');
+        filters := pg_catalog.array_append(filters, 's.starting_price_cents <= $4');
     end if;
     if max_delivery_days is not null then
-        filters := pg_catalog.array_append(filters, 'g.fastest_delivery_days <= $5');
+        filters := pg_catalog.array_append(filters, 's.fastest_delivery_days <= $5');
     end if;
     if min_rating is not null then
-        filters := pg_catalog.array_append(filters, 'g.rating_avg >= $6');
+        filters := pg_catalog.array_append(filters, 's.rating_avg >= $6');
     end if;
     if seller is not null then
-        filters := pg_catalog.array_append(filters, 'g.seller_id = $7');
+        filters := pg_catalog.array_append(filters, 's.seller_id = $7');
     end if;
+    filter_sql := pg_catalog.array_to_string(filters, ' and ');
 
     case sort
         when 'relevance' then
-            if text_query is null then
-                sort_key_sql := 'g.quality_score';
-                sort_key_type := 'numeric';
-            else
-                sort_key_sql := 'g.rank_key';
-                sort_key_type := 'bigint';
-            end if;
+            sort_key_sql := 's.rank_key';
+            sort_key_type := 'bigint';
         when 'price_low' then
-            sort_key_sql := 'g.starting_price_cents';
+            sort_key_sql := 's.starting_price_cents';
             sort_key_type := 'integer';
             descending := false;
         when 'price_high' then
-            sort_key_sql := 'g.starting_price_cents';
+            sort_key_sql := 's.starting_price_cents';
             sort_key_type := 'integer';
         when 'rating' then
-            sort_key_sql := 'g.rating_avg';
+            sort_key_sql := 's.rating_avg';
             sort_key_type := 'numeric';
         when 'newest' then
-            sort_key_sql := 'g.published_at';
+            sort_key_sql := 's.published_at';
             sort_key_type := 'timestamptz';
     end case;
-
-    -- Timestamps travel as UTC ISO text so a client's DateStyle or TimeZone cannot change them.
-    if sort_key_type = 'timestamptz' then
-        sort_key_text_sql := format(
-            'pg_catalog.to_char(%s at time zone ''UTC'', ''YYYY-MM-DD"T"HH24:MI:SS.US"Z"'')', sort_key_sql
-        );
-    else
-        sort_key_text_sql := sort_key_sql || '::text';
-    end if;
-
-    if text_query is null then
-        source_sql := format(
-            '(select g.*, null::bigint as rank_key from public.gigs as g where %s) as g',
-            pg_catalog.array_to_string(filters, ' and ')
-        );
-    else
-        source_sql := format(
-            '(select g.*, pg_catalog.round(pg_catalog.ts_rank(g.search_vector, $1, 1)'
-            ' * (0.5 + g.quality_score / 10) * 1000000000)::bigint as rank_key'
-            ' from public.gigs as g where %s'
-            ' order by g.quality_score desc, g.id desc limit $11) as g',
-            pg_catalog.array_to_string(filters, ' and ')
-        );
-    end if;
 
     if after_cursor is not null then
         select decoded.sort_key, decoded.gig_id into cursor_key, cursor_gig_id
@@ -243,34 +438,115 @@ begin
         end;
     end if;
 
+    if text_query is not null and sort = 'relevance' then
+        -- Each tier walks the ranks or reads RUM, whichever its estimates say is cheaper.
+        title_walk_rows := private.search_walk_rows(
+            'title_vector', filter_sql, page_size, text_query, category_ids, min_price_cents,
+            max_price_cents, max_delivery_days, min_rating, seller
+        );
+        walk_rows := private.search_walk_rows(
+            'search_vector', filter_sql, page_size, text_query, category_ids, min_price_cents,
+            max_price_cents, max_delivery_days, min_rating, seller
+        );
+
+        -- Tier 2 (every word in the title or tags) before tier 1; one sort key, tier *
+        -- 2^48 + rank key, orders both, so one cursor resumes in either.
+        if after_cursor is not null then
+            cursor_tier := cursor_key::bigint / tier_size;
+            cursor_rank := cursor_key::bigint % tier_size;
+        end if;
+        page_sql := format(
+            'select p.gig_id, p.sort_key from (%s) as p order by p.sort_key desc limit $10',
+            case when cursor_tier = 1 then '' else format('(%s) union all ', private.search_tier_sql(
+                2, 's.search_vector @@ $1 and s.title_vector @@ $1',
+                filter_sql || case when cursor_tier = 2 then ' and s.rank_key < $12' else '' end,
+                title_walk_rows
+            )) end
+            || format('(%s)', private.search_tier_sql(
+                1, 's.search_vector @@ $1 and not s.title_vector @@ $1',
+                filter_sql || case when cursor_tier = 1 then ' and s.rank_key < $12' else '' end,
+                walk_rows
+            ))
+        );
+    else
+        if text_query is not null then
+            filter_sql := filter_sql || ' and s.search_vector @@ $1';
+        end if;
+        if after_cursor is not null then
+            keyset := format(
+                '(%s, s.gig_id) %s ($8::%s, $9)', sort_key_sql, case when descending then '<' else '>' end,
+                sort_key_type
+            );
+        end if;
+        page_sql := format(
+            'select s.gig_id, %1$s as sort_key from private.gig_search as s where %2$s and %3$s'
+            ' order by %1$s %4$s, s.gig_id %4$s limit $10',
+            sort_key_sql,
+            filter_sql,
+            keyset,
+            case when descending then 'desc' else 'asc' end
+        );
+    end if;
+
+    -- A relevance search reads the RUM indexes in rank order (or walks the ranks). A
+    -- bitmap of a common word would fetch every row holding it, and a scan of the table
+    -- (the planner's choice for a word under a large category, 34 ms on 100k gigs) reads
+    -- them all, so neither is planned here.
+    if text_query is not null and sort = 'relevance' then
+        perform pg_catalog.set_config('enable_bitmapscan', 'off', true);
+        perform pg_catalog.set_config('enable_seqscan', 'off', true);
+    end if;
+
+    -- Timestamps travel as UTC ISO text so a client's DateStyle or TimeZone cannot change them.
+    if sort_key_type = 'timestamptz' then
+        sort_key_text_sql := 'pg_catalog.to_char(p.sort_key at time zone ''UTC'', ''YYYY-MM-DD"T"HH24:MI:SS.US"Z"'')';
+    else
+        sort_key_text_sql := 'p.sort_key::text';
+    end if;
+
     -- The result columns come from dynamic SQL, which plpgsql_check cannot follow: it
     -- would report every OUT column as maybe unassigned.
     -- @plpgsql_check_options: extra_warnings = off
     return query execute format(
-        'select g.id, g.title, g.seller_id, p.username, p.display_name, c.slug, g.tags,'
-        ' g.currency, g.starting_price_cents, g.fastest_delivery_days, g.rating_avg,'
-        ' g.rating_count, g.published_at, (g.rank_key / 1000000000.0)::real,'
-        ' private.encode_search_cursor($12, %1$s, g.id)'
-        ' from (select g.* from %2$s where %3$s order by %4$s limit $10) as g'
-        ' join public.profiles as p on p.id = g.seller_id'
-        ' join public.categories as c on c.id = g.category_id'
-        ' order by %4$s',
+        'select g.id, g.slug, g.title, g.seller_id, pr.username, pr.display_name, pr.avatar_url, c.slug,'
+        ' g.tags, g.currency, g.starting_price_cents, g.fastest_delivery_days, g.rating_avg,'
+        ' g.rating_count, g.published_at,'
+        ' (select m.path from public.gig_media as m where m.gig_id = g.id and m.is_cover),'
+        ' (case when $1 is null then 0 when s.title_vector @@ $1 then 2 else 1 end'
+        ' + s.quality_score / 10)::real,'
+        ' private.encode_search_cursor($11, %1$s, g.id)'
+        ' from (%2$s) as p'
+        ' inner join private.gig_search as s on s.gig_id = p.gig_id'
+        ' inner join public.gigs as g on g.id = p.gig_id'
+        ' inner join public.profiles as pr on pr.id = g.seller_id'
+        ' inner join public.categories as c on c.id = g.category_id'
+        ' order by p.sort_key %3$s, p.gig_id %3$s',
         sort_key_text_sql,
-        source_sql,
-        case
-            when after_cursor is null then 'true'
-            when descending then format('(%s, g.id) < ($8::%s, $9)', sort_key_sql, sort_key_type)
-            else format('(%s, g.id) > ($8::%s, $9)', sort_key_sql, sort_key_type)
-        end,
-        case when descending
-            then format('%s desc, g.id desc', sort_key_sql)
-            else format('%s, g.id', sort_key_sql)
-        end
+        page_sql,
+        case when descending then 'desc' else 'asc' end
     )
     using text_query, category_ids, min_price_cents, max_price_cents, max_delivery_days,
-        min_rating, seller, cursor_key, cursor_gig_id, page_size, candidate_cap, sort;
+        min_rating, seller, cursor_key, cursor_gig_id, page_size, sort, cursor_rank;
+    perform pg_catalog.set_config('enable_bitmapscan', bitmap_scans, true);
+    perform pg_catalog.set_config('enable_seqscan', seq_scans, true);
 end;
 $$;
+
+comment on function public.search_gigs(
+    text, text, integer, integer, integer, numeric, uuid, public.gig_sort, text, integer
+) is
+$$Search published gigs. search_query takes web-search syntax ("exact phrase", -exclude, or); a query
+of stop words only browses. category is a category slug and includes its subcategories. sort:
+relevance (text: gigs with every word in the title or tags first, then matches found only with the
+description, each by quality score; browsing: by quality score), price_low, price_high, rating,
+newest. Pass a row's next_cursor as after_cursor (with the same arguments) for the next page;
+page_size is 1 to 50. relevance is 2 + quality/10 for a title or tag match, 1 + quality/10 for a
+description match, quality/10 when browsing.
+@who anyone (anon and signed-in users)
+@error 22023 page_size, a price bound, max_delivery_days, min_rating, a query over 200 characters or
+  after_cursor is invalid
+@error 22004 sort is null
+@error P0002 the category does not exist$$;
 
 revoke execute on function public.search_gigs(
     text, text, integer, integer, integer, numeric, uuid, public.gig_sort, text, integer

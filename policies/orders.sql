@@ -74,46 +74,6 @@ to authenticated
 using (user_id = (select auth.uid()))
 with check (user_id = (select auth.uid()));
 
--- Questions are public with their gig; a buyer keeps seeing them for gigs they ordered.
-create policy "requirements are visible with their gig"
-on public.gig_requirements
-for select
-to anon, authenticated
-using (exists (
-    select 1 from public.gigs as g
-    where g.id = gig_requirements.gig_id
-));
-
-create policy "buyers read the requirements of gigs they ordered"
-on public.gig_requirements
-for select
-to authenticated
-using (
-    exists (
-        select 1 from public.orders as o
-        where o.gig_id = gig_requirements.gig_id and o.buyer_id = (select auth.uid())
-    )
-);
-
-create policy "sellers add requirements to their gigs"
-on public.gig_requirements
-for insert
-to authenticated
-with check (private.sells_gig(gig_id));
-
-create policy "sellers edit requirements of their gigs"
-on public.gig_requirements
-for update
-to authenticated
-using (private.sells_gig(gig_id))
-with check (private.sells_gig(gig_id));
-
-create policy "sellers delete requirements of their gigs"
-on public.gig_requirements
-for delete
-to authenticated
-using (private.sells_gig(gig_id));
-
 -- Released reviews are public; before release only their author sees them.
 create policy "anyone reads released reviews"
 on public.reviews

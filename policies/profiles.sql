@@ -1,5 +1,6 @@
--- Profiles are public identity (no e-mail or other private data lives here); each user
--- edits only their own, and only the columns granted for it (never the role).
+-- Profiles are public identity (nothing private lives there: e-mail stays in auth.users,
+-- admin status in app_metadata); each user edits only their own, and only the columns
+-- granted for it.
 
 create policy "anyone reads profiles"
 on public.profiles
@@ -14,21 +15,21 @@ to authenticated
 using (id = (select auth.uid()))
 with check (id = (select auth.uid()));
 
--- Seller accounts hold KYC and payout state: the owner and admins read them; the owner
--- edits only the headline (column grant); everything else changes through server
--- functions.
+-- Seller accounts hold KYC and payout state: the owner and admins read them; a user
+-- opens their own (become_seller) and edits only the headline (column grants);
+-- everything else changes through server functions.
 
-create policy "sellers read their own account"
+create policy "sellers and admins read seller accounts"
 on public.seller_accounts
 for select
 to authenticated
-using (user_id = (select auth.uid()));
+using (user_id = (select auth.uid()) or (select private.is_admin()));
 
-create policy "admins read every seller account"
+create policy "users open their own seller account"
 on public.seller_accounts
-for select
+for insert
 to authenticated
-using ((select private.is_admin()));
+with check (user_id = (select auth.uid()));
 
 create policy "sellers update their own headline"
 on public.seller_accounts
@@ -36,3 +37,10 @@ for update
 to authenticated
 using (user_id = (select auth.uid()))
 with check (user_id = (select auth.uid()));
+
+-- The public facts about sellers: anyone reads them; triggers write them.
+create policy "anyone reads seller stats"
+on public.seller_stats
+for select
+to anon, authenticated
+using (true);

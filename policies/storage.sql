@@ -50,21 +50,19 @@ using (
     and not private.is_order_evidence(id)
 );
 
--- gig-media (public read): anyone sees media of published gigs; the seller manages
--- their own gig's media.
-drop policy if exists "anyone reads media of published gigs" on storage.objects;
-create policy "anyone reads media of published gigs"
-on storage.objects
-for select
-to anon, authenticated
-using (bucket_id = 'gig-media' and private.is_published_gig_media(name));
-
-drop policy if exists "sellers read their own gig media" on storage.objects;
-create policy "sellers read their own gig media"
+-- gig-media and avatars are public buckets: Storage serves their files by URL
+-- (getPublicUrl, /object/public/...) without asking any policy. A SELECT policy here
+-- only decides who may list a folder, download through the authenticated API, sign a
+-- URL, or upsert (an upsert reads the object first). So nobody may list the whole
+-- bucket: splinter's lint 0025 flags a public bucket with a broad SELECT policy. Each
+-- user lists their own folder (what an uploader needs); admins list gig media to
+-- moderate it. A gig page names its files (get_gig: media paths).
+drop policy if exists "sellers and admins list gig media" on storage.objects;
+create policy "sellers and admins list gig media"
 on storage.objects
 for select
 to authenticated
-using (bucket_id = 'gig-media' and private.is_own_gig_media(name));
+using (bucket_id = 'gig-media' and (private.is_own_gig_media(name) or (select private.is_admin())));
 
 drop policy if exists "sellers upload media of their gigs" on storage.objects;
 create policy "sellers upload media of their gigs"
@@ -92,13 +90,15 @@ for delete
 to authenticated
 using (bucket_id = 'gig-media' and private.is_own_gig_media(name));
 
--- avatars (public read): everyone reads; each user manages the files in their folder.
+-- An earlier version let anyone list avatars; that policy names no private function, so
+-- a rebuild of a local database (which drops `private`) would keep it.
 drop policy if exists "anyone reads avatars" on storage.objects;
-create policy "anyone reads avatars"
+drop policy if exists "users list their own avatars" on storage.objects;
+create policy "users list their own avatars"
 on storage.objects
 for select
-to anon, authenticated
-using (bucket_id = 'avatars');
+to authenticated
+using (bucket_id = 'avatars' and (private.path_parts(name, 2))[1] = (select auth.uid())::text);
 
 drop policy if exists "users upload their avatar" on storage.objects;
 create policy "users upload their avatar"

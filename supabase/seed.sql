@@ -10,8 +10,9 @@
 -- reset gives the same ids.
 --
 -- Order matters because of the catalog triggers: gigs go in as drafts, then their
--- packages and extras (which also fill starting_price_cents), and only then are gigs of
--- verified sellers published; the KYC gate refuses any other seller's gig (GF001).
+-- packages and extras (which also fill starting_price_cents), and only then are gigs
+-- submitted and, for verified sellers, published through the moderation machine; the
+-- KYC gate refuses any other seller's gig (GF001).
 
 -- A reset of a hosted project keeps auth.users, so demo users from an earlier seed would
 -- still be there (without profiles): start them over.
@@ -122,63 +123,64 @@ from (
 update public.profiles as p
 set
     bio = b.bio,
-    role = coalesce(b.role::public.user_role, p.role),
+    country = b.country,
+    languages = b.languages::text[],
     created_at = u.created_at
 from
     (
         values
         (
-            'gigflow_admin', null,
+            'gigflow_admin', null, '{en}',
             'Keeping GigFlow friendly and fair. If something looks off, message me.'
         ),
         (
-            'priya_raman', null,
+            'priya_raman', null, '{en}',
             'I run a small loose-leaf tea shop in Leicester and hire freelancers for '
             || 'everything I can''t do myself.'
         ),
         (
-            'tom_becker', null,
+            'tom_becker', null, '{de,en}',
             'Co-founder of a two-person scheduling startup in Berlin. Usually looking for '
             || 'design and development help on short notice.'
         ),
         (
-            'lucia_ferrante', null,
+            'lucia_ferrante', null, '{it,en}',
             'Wedding planner in Florence, always on the hunt for great calligraphers and '
             || 'video editors.'
         ),
         (
-            'mara_designs', 'seller',
+            'mara_designs', 'PT', '{en,pt}',
             'Brand designer from Lagos, now in Lisbon. Nine years of logos, identities and '
             || 'hand lettering for startups, cafés and the occasional rock band. I answer '
             || 'messages within a few hours, Monday to Saturday.'
         ),
         (
-            'devon_codes', 'seller',
+            'devon_codes', 'US', '{en}',
             'Full stack developer in Portland. WordPress since 2012, Next.js and Supabase '
             || 'these days, Kubernetes when it is actually needed. I explain what I did in '
             || 'plain English.'
         ),
         (
-            'inkwell_sam', 'seller',
+            'inkwell_sam', 'FR', '{en,fr,ar}',
             'Former newspaper editor, now a writer and translator (English, French, Arabic). '
             || 'I write for people first and search engines second.'
         ),
         (
-            'growthloop_jen', 'seller',
+            'growthloop_jen', 'US', '{en,es}',
             'SEO and email marketer in Austin. I help small online stores get found and turn '
             || 'one-time buyers into regulars.'
         ),
         (
-            'frame_by_kenji', 'seller',
+            'frame_by_kenji', 'CA', '{en,ja}',
             'Videographer and editor from Osaka, based in Vancouver. Weddings, podcasts and '
             || 'anything with a story.'
         ),
         (
-            'nadia_paints', 'seller',
+            'nadia_paints', null, '{en,ru,uk}',
             'Illustrator and translator from Kharkiv: storybook pet portraits, and websites '
             || 'in Russian and Ukrainian.'
         )
-    ) as b (username, role, bio),
+    ) as b (username, country, languages, bio),
     auth.users as u
 where
     p.username = b.username
@@ -1667,31 +1669,44 @@ from (
 
 -- Statuses -----------------------------------------------------------------------------
 
--- Publish every gig of a verified seller except a few drafts they are still working on.
-update public.gigs as g
-set status = 'published'
-from public.seller_accounts as s
+-- Every move goes through the moderation machine (gig_events), as a seller and an admin
+-- would make it; the seed names the actor itself, as server paths do. Every gig of a
+-- verified seller is submitted and published except a few drafts they are still
+-- working on; Kenji has submitted two gigs, which an admin cannot publish until his KYC
+-- passes.
+insert into public.gig_events (gig_id, action, actor)
+select
+    g.id,
+    'submit' as action,
+    'seller' as actor
+from public.gigs as g
+inner join public.seller_accounts as s on g.seller_id = s.user_id
 where
-    g.seller_id = s.user_id
-    and s.kyc_status = 'verified'
-    and g.id not in (
-        select md5('gigflow-demo/gig/' || d.gig_key)::uuid
-        from (
-            values ('mara-packaging'), ('devon-wordpress-migration'), ('samira-app-localization')
-        ) as d (gig_key)
-    );
-
--- Kenji has submitted two gigs; an admin cannot publish them until his KYC passes.
-update public.gigs
-set status = 'review'
-where
-    id in (
+    (
+        s.kyc_status = 'verified'
+        and g.id not in (
+            select md5('gigflow-demo/gig/' || d.gig_key)::uuid
+            from (
+                values ('mara-packaging'), ('devon-wordpress-migration'), ('samira-app-localization')
+            ) as d (gig_key)
+        )
+    )
+    or g.id in (
         md5('gigflow-demo/gig/kenji-wedding-film')::uuid,
         md5('gigflow-demo/gig/kenji-video-podcast')::uuid
     );
 
--- Publishing stamps now(); spread the dates so "newest" has something to sort. Only the
--- listing (title, description, tags, category) sends a live gig back to review.
+insert into public.gig_events (gig_id, action, actor)
+select
+    g.id,
+    'publish' as action,
+    'admin' as actor
+from public.gigs as g
+inner join public.seller_accounts as s on g.seller_id = s.user_id
+where g.status = 'review' and s.kyc_status = 'verified';
+
+-- Publishing stamps now(); spread the dates so "newest" has something to sort (the
+-- publication date is not something buyers review, so this is no edit).
 update public.gigs
 set published_at = created_at + interval '1 day'
 where status = 'published';

@@ -1,12 +1,31 @@
--- The catalog: categories, gigs, their packages and extras, and the questions a seller
--- asks a buyer. Moderation, the KYC gate and the summary columns search reads are rules
--- in functions/gigs.sql; who reads and writes what is in policies/catalog.sql and
--- policies/orders.sql (requirements).
+-- The catalog: categories, gigs, their packages, extras, FAQ, media and the questions a
+-- seller asks a buyer, and the moderation machine that moves a gig between states. The
+-- machine, the KYC gate, the review rule for edits and the summary columns are rules in
+-- functions/gigs.sql and functions/gig_media.sql; who reads and writes what is in
+-- policies/catalog.sql. Search reads its own table (supabase/schemas/search.sql).
 
--- draft -> review (seller submits) -> published | rejected (admin);
--- published <-> paused (seller; the platform pauses on KYC loss);
--- published or paused -> review (an edit of the listing).
+-- Where a gig is in moderation. Every move is a row of private.gig_transitions, applied
+-- by private.apply_gig_event (functions/gigs.sql), which appends a gig_events row.
+--   draft      new; seller: submit -> review; seller: edit -> draft
+--   review     admin: publish -> published, reject -> rejected; seller: edit -> review
+--              (publish and reject name the content_version the moderator saw)
+--   published  seller: pause -> paused, edit -> review; platform: suspend -> paused
+--              (the seller's KYC stopped being verified)
+--   paused     seller: unpause -> published (the KYC gate has the last word), edit -> review
+--   rejected   seller: submit -> review, edit -> rejected
 create type public.gig_status as enum ('draft', 'review', 'published', 'paused', 'rejected');
+comment on type public.gig_status is
+'draft -submit-> review -publish-> published <-pause/unpause-> paused; review -reject-> rejected '
+'-submit-> review; an edit of published or paused -> review; KYC loss: published -suspend-> paused.';
+
+-- What moves a gig (private.gig_transitions names who may, from where, to where).
+create type public.gig_action as enum (
+    'submit', 'publish', 'reject', 'pause', 'unpause', 'suspend', 'edit'
+);
+
+-- Who moves it: the gig's seller, an admin (app_metadata.user_role, or the service role),
+-- or the platform itself (set_seller_kyc_status).
+create type public.gig_actor as enum ('seller', 'admin', 'platform');
 
 create type public.package_tier as enum ('basic', 'standard', 'premium');
 
@@ -49,40 +68,25 @@ create table public.gigs (
     quality_score numeric(6, 4) generated always as (
         round((rating_avg * rating_count + 20) / (rating_count + 5), 4)
     ) stored,
-    search_vector tsvector generated always as (
-        setweight(to_tsvector('english'::regconfig, title), 'A')
-        || setweight(to_tsvector('english'::regconfig, private.tags_text(tags)), 'B')
-        || setweight(to_tsvector('english'::regconfig, description), 'C')
-    ) stored,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
+    -- From the title when the gig is made (functions/gigs.sql), then never changed, so
+    -- links stay valid.
+    slug text not null check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and char_length(slug) <= 100),
+    -- Counts the changes of what buyers see (the gig, its packages, extras, questions,
+    -- FAQ and media); a moderator publishes or rejects the version they reviewed.
+    content_version integer not null default 1 check (content_version > 0),
     constraint gigs_id_currency_key unique (id, currency),
+    constraint gigs_slug_key unique (slug),
     constraint published_gigs_have_a_price check (
         status <> 'published' or (starting_price_cents is not null and published_at is not null)
     )
 );
 comment on table public.gigs is
-'A seller''s service. Status moves only through the moderation functions; see gig_status.';
+'A seller''s service. Status moves only through gig_events (the moderation machine); see gig_status.';
 create index gigs_seller_id_idx on public.gigs (seller_id);
 create index gigs_category_id_idx on public.gigs (category_id);
 create index gigs_status_idx on public.gigs (status);
--- Search: every index is partial on published gigs, the only ones search returns.
-create index gigs_published_search_idx on public.gigs using gin (search_vector)
-where status = 'published';
--- A common word is ranked among the best gigs by quality; price, delivery time and
--- rating ride along as trailing keys so a filter is checked in the index and only the
--- gigs that pass it are fetched to test the word (at a million gigs, a word under $100
--- fetched about 28,000 gigs without them and 2,600 with them).
-create index gigs_published_quality_filters_idx on public.gigs (
-    quality_score, id, starting_price_cents, fastest_delivery_days, rating_avg
-)
-where status = 'published';
-create index gigs_published_price_idx on public.gigs (starting_price_cents, id)
-where status = 'published';
-create index gigs_published_rating_idx on public.gigs (rating_avg, id)
-where status = 'published';
-create index gigs_published_newest_idx on public.gigs (published_at, id)
-where status = 'published';
 
 create table public.gig_packages (
     id uuid primary key default gen_random_uuid(),
@@ -139,6 +143,91 @@ comment on table public.gig_requirements is
 'What a seller asks the buyer after payment; the order starts once the required ones are answered.';
 create index gig_requirements_gig_id_idx on public.gig_requirements (gig_id, position);
 
+-- Questions a buyer may have before ordering, answered by the seller on the gig page.
+create table public.gig_faqs (
+    id uuid primary key default gen_random_uuid(),
+    gig_id uuid not null references public.gigs (id) on delete cascade,
+    position integer not null default 0,
+    question text not null check (char_length(question) between 1 and 300),
+    answer text not null check (char_length(answer) between 1 and 2000),
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now()
+);
+comment on table public.gig_faqs is
+'Frequently asked questions on a gig page; part of what moderators review.';
+create index gig_faqs_gig_id_idx on public.gig_faqs (gig_id, position);
+
+-- The cover image and the gallery: objects the seller uploaded to
+-- gig-media/<seller_id>/<gig_id>/. The row names the object by path; the server checks
+-- it exists there and records Storage's id and MIME type (functions/gig_media.sql).
+create table public.gig_media (
+    id uuid primary key default gen_random_uuid(),
+    gig_id uuid not null references public.gigs (id) on delete cascade,
+    path text not null check (char_length(path) between 1 and 1024),
+    position integer not null default 0,
+    is_cover boolean not null default false,
+    storage_object_id uuid not null,
+    mime_type text,
+    created_at timestamptz not null default now(),
+    constraint gig_media_gig_id_path_key unique (gig_id, path)
+);
+comment on table public.gig_media is
+'A gig''s cover image and gallery: paths of objects in the gig-media bucket, under the gig''s folder.';
+create unique index gig_media_one_cover_idx on public.gig_media (gig_id) where is_cover;
+create index gig_media_storage_object_id_idx on public.gig_media (storage_object_id);
+
+-- The moderation machine as data: who (actor) may do what (action) to a gig in which
+-- state, and where it goes. private.apply_gig_event reads it for every move.
+create table private.gig_transitions (
+    from_status public.gig_status not null,
+    action public.gig_action not null,
+    actor public.gig_actor not null,
+    to_status public.gig_status not null,
+    primary key (from_status, action, actor)
+);
+comment on table private.gig_transitions is
+'Every allowed gig move: from a status, an action by an actor, to a status.';
+
+insert into private.gig_transitions (from_status, action, actor, to_status)
+values
+('draft', 'submit', 'seller', 'review'),
+('rejected', 'submit', 'seller', 'review'),
+('review', 'publish', 'admin', 'published'),
+('review', 'reject', 'admin', 'rejected'),
+('published', 'pause', 'seller', 'paused'),
+('paused', 'unpause', 'seller', 'published'),
+('published', 'suspend', 'platform', 'paused'),
+('draft', 'edit', 'seller', 'draft'),
+('review', 'edit', 'seller', 'review'),
+('published', 'edit', 'seller', 'review'),
+('paused', 'edit', 'seller', 'review'),
+('rejected', 'edit', 'seller', 'rejected');
+
+revoke all on private.gig_transitions from public, anon, authenticated;
+
+-- Every move of every gig, appended by the machine and never changed. It is also how a
+-- move is asked for: the moderation RPCs insert (gig_id, action, reason,
+-- content_version); the trigger checks the caller and the transition, moves the gig,
+-- and fills the trusted columns (actor, actor_id, from/to status, created_at), which
+-- users may not write.
+create table public.gig_events (
+    id bigint generated always as identity primary key,
+    gig_id uuid not null references public.gigs (id) on delete cascade,
+    action public.gig_action not null,
+    actor public.gig_actor,
+    actor_id uuid,
+    from_status public.gig_status,
+    to_status public.gig_status,
+    -- Asked for: the version the moderator saw (publish, reject); recorded: the gig's
+    -- content version after the move.
+    content_version integer check (content_version > 0),
+    reason text check (char_length(reason) between 1 and 500),
+    created_at timestamptz not null default now()
+);
+comment on table public.gig_events is
+'Append-only log of gig moves (and the way to ask for one): who did what, from which status to which.';
+create index gig_events_gig_id_idx on public.gig_events (gig_id, id);
+
 create trigger gigs_touch_updated_at
 before update on public.gigs
 for each row execute function private.touch_updated_at();
@@ -155,21 +244,30 @@ create trigger gig_requirements_touch_updated_at
 before update on public.gig_requirements
 for each row execute function private.touch_updated_at();
 
+create trigger gig_faqs_touch_updated_at
+before update on public.gig_faqs
+for each row execute function private.touch_updated_at();
+
 alter table public.categories enable row level security;
 alter table public.gigs enable row level security;
 alter table public.gig_packages enable row level security;
 alter table public.gig_extras enable row level security;
 alter table public.gig_requirements enable row level security;
+alter table public.gig_faqs enable row level security;
+alter table public.gig_media enable row level security;
+alter table public.gig_events enable row level security;
 
 revoke all on public.categories, public.gigs, public.gig_packages, public.gig_extras,
-public.gig_requirements from anon, authenticated;
+public.gig_requirements, public.gig_faqs, public.gig_media, public.gig_events
+from anon, authenticated;
 grant all on public.categories, public.gigs, public.gig_packages, public.gig_extras,
-public.gig_requirements to service_role;
+public.gig_requirements, public.gig_faqs, public.gig_media, public.gig_events to service_role;
 grant select on public.categories, public.gigs, public.gig_packages, public.gig_extras,
-public.gig_requirements to anon, authenticated;
+public.gig_requirements, public.gig_faqs, public.gig_media to anon, authenticated;
+grant select on public.gig_events to authenticated;
 
--- Sellers write their listings column by column: status, prices of record, ratings and
--- the search columns are the server's.
+-- Sellers write their listings column by column: status, versions, slugs, prices of
+-- record, ratings and Storage's facts about media are the server's.
 grant insert (id, seller_id, category_id, title, description, tags, currency)
 on public.gigs to authenticated;
 grant update (category_id, title, description, tags) on public.gigs to authenticated;
@@ -193,3 +291,11 @@ on public.gig_requirements to authenticated;
 grant update (position, question, kind, choices, required) on public.gig_requirements
 to authenticated;
 grant delete on public.gig_requirements to authenticated;
+grant insert (id, gig_id, position, question, answer) on public.gig_faqs to authenticated;
+grant update (position, question, answer) on public.gig_faqs to authenticated;
+grant delete on public.gig_faqs to authenticated;
+grant insert (id, gig_id, path, position, is_cover) on public.gig_media to authenticated;
+grant update (position, is_cover) on public.gig_media to authenticated;
+grant delete on public.gig_media to authenticated;
+-- Asking for a move: the trusted columns are filled by the machine.
+grant insert (gig_id, action, reason, content_version) on public.gig_events to authenticated;

@@ -96,7 +96,7 @@ def test_orders_messages_and_notifications_are_published_to_realtime(db_url: str
     [
         "alter table storage.objects add column note text",
         "alter table realtime.messages enable row level security",
-        "comment on policy \"anyone reads avatars\" on storage.objects is 'x'",
+        "comment on policy \"users list their own avatars\" on storage.objects is 'x'",
         "delete from storage.objects",
     ],
 )

@@ -81,7 +81,7 @@ def test_the_cli_recorded_every_migration_it_applied(both_builds: tuple[str, str
             " language sql immutable set search_path = '' as $$ select '' $$",
             "functions",
         ),
-        ('drop policy "anyone reads avatars" on storage.objects', "policies"),
+        ('drop policy "users list their own avatars" on storage.objects', "policies"),
         ("alter publication supabase_realtime drop table public.notifications", "publication"),
         ("drop trigger order_messages_notify on public.order_messages", "triggers"),
         ("alter table public.orders drop constraint buyer_is_not_the_seller", "constraints"),

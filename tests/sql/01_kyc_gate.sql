@@ -1,7 +1,8 @@
 -- The KYC publish gate: no gig is published unless its seller is verified, whatever
--- path the write takes; losing verification pauses every published gig.
+-- path the write takes; losing verification pauses every published gig, through the
+-- moderation machine, so the pause is in the gig's history.
 begin;
-select plan(8);
+select plan(12);
 
 select tests.create_user('gate_seller');
 select tests.create_user('gate_admin', '{"user_role": "admin"}');
@@ -24,13 +25,22 @@ select lives_ok(
 
 select tests.authenticate_as('gate_admin');
 select throws_ok(
-    format('select public.publish_gig(%L)', :'gig_id'),
+    format(
+        'select public.publish_gig(%L, (select content_version from public.gigs where id = %L))',
+        :'gig_id', :'gig_id'
+    ),
     'GF001',
     null,
     'an admin cannot publish the gig of an unverified seller'
 );
 
 select tests.clear_authentication();
+select throws_ok(
+    format('insert into public.gig_events (gig_id, action, actor) values (%L, ''publish'', ''admin'')', :'gig_id'),
+    'GF001',
+    null,
+    'a trusted server path asking the machine to publish is refused by the gate too'
+);
 select throws_ok(
     format('update public.gigs set status = ''published'' where id = %L', :'gig_id'),
     'GF001',
@@ -39,6 +49,12 @@ select throws_ok(
 );
 
 select tests.authenticate_as_service_role();
+select throws_ok(
+    format('update public.gigs set status = ''draft'' where id = %L', :'gig_id'),
+    '55000',
+    null,
+    'the service role moves a gig only through the machine'
+);
 select throws_ok(
     $$ insert into public.gigs (seller_id, category_id, title, status)
        values (tests.get_user_id('gate_seller'), (select id from public.categories where slug = 'gate-logos'),
@@ -51,7 +67,7 @@ select throws_ok(
 select public.set_seller_kyc_status(tests.get_user_id('gate_seller'), 'verified');
 select tests.authenticate_as('gate_admin');
 select is(
-    (public.publish_gig(:'gig_id')).status,
+    (public.publish_gig(:'gig_id', (select content_version from public.gigs where id = :'gig_id'))).status,
     'published'::public.gig_status,
     'once the seller is verified the admin publishes the gig'
 );
@@ -67,6 +83,20 @@ select is(
 select ok(
     (select paused_by_platform from public.gigs where id = :'gig_id'),
     'the pause is marked as the platform''s'
+);
+select results_eq(
+    format(
+        'select action::text, actor::text, from_status::text, to_status::text, reason from public.gig_events'
+        ' where gig_id = %L order by id desc limit 1',
+        :'gig_id'
+    ),
+    $$ values ('suspend', 'platform', 'published', 'paused', 'identity verification is failed') $$,
+    'the pause is the platform''s suspend in the gig''s history'
+);
+select is(
+    (select verified from public.seller_profiles where seller_id = tests.get_user_id('gate_seller')),
+    false,
+    'the public profile no longer says verified'
 );
 
 select tests.authenticate_as('gate_seller');

@@ -45,7 +45,23 @@ insert into public.gig_extras (gig_id, title, price_cents, currency)
 select id, 'Express', 2000, 'USD' from mx_ids;
 insert into public.gig_requirements (gig_id, question, required)
 select id, 'What do you need?', false from mx_ids;
-update public.gigs set status = 'published' where id = (select id from mx_ids where name = 'published_gig');
+insert into public.gig_faqs (gig_id, question, answer)
+select id, 'How fast?', 'Fast.' from mx_ids;
+-- Each gig's cover as Storage records an upload; the draft also has a spare file.
+insert into storage.objects (bucket_id, name, owner, owner_id, metadata)
+select 'gig-media', g.seller_id || '/' || g.id || '/' || f.name, g.seller_id, g.seller_id::text,
+    '{"size": 100, "mimetype": "image/png"}'
+from public.gigs as g
+cross join (values ('cover.png'), ('spare.png')) as f (name)
+where g.id in (select id from mx_ids) and (f.name = 'cover.png' or g.id = (select id from mx_ids where name = 'draft_gig'));
+insert into public.gig_media (gig_id, path, is_cover)
+select g.id, g.seller_id || '/' || g.id || '/cover.png', true
+from public.gigs as g where g.id in (select id from mx_ids);
+-- Published through the moderation machine, naming the actors as a server path does.
+insert into public.gig_events (gig_id, action, actor)
+select id, 'submit', 'seller' from mx_ids where name = 'published_gig';
+insert into public.gig_events (gig_id, action, actor)
+select id, 'publish', 'admin' from mx_ids where name = 'published_gig';
 
 select tests.authenticate_as_service_role();
 insert into mx_ids (name, id)
@@ -88,6 +104,10 @@ insert into mx_scope values
 ('gig_packages', 'gig_id in (select id from mx_ids)'),
 ('gig_extras', 'gig_id in (select id from mx_ids)'),
 ('gig_requirements', 'gig_id in (select id from mx_ids)'),
+('gig_faqs', 'gig_id in (select id from mx_ids)'),
+('gig_media', 'gig_id in (select id from mx_ids)'),
+('gig_events', 'gig_id in (select id from mx_ids)'),
+('seller_stats', 'user_id in (select id from public.profiles where username like ''mx\_%'')'),
 ('orders', 'id in (select id from mx_ids)'),
 ('order_extras', 'order_id in (select id from mx_ids)'),
 ('order_requirement_answers', 'order_id in (select id from mx_ids)'),
@@ -116,6 +136,13 @@ insert into mx_visible values
 ('gig_packages', array[1, 1, 1, 2, 2, 3, 3]),
 ('gig_extras', array[1, 1, 1, 2, 2, 3, 3]),
 ('gig_requirements', array[1, 1, 1, 2, 2, 3, 3]),
+('gig_faqs', array[1, 1, 1, 2, 2, 3, 3]),
+('gig_media', array[1, 1, 1, 2, 2, 3, 3]),
+-- Each gig's six content edits (package, extra, question, FAQ, cover file, cover), one
+-- more for the draft's spare file, and the published gig's submit and publish.
+('gig_events', array[0, 0, 0, 15, 6, 21, 21]),
+-- Public facts of the two sellers.
+('seller_stats', array[2, 2, 2, 2, 2, 2, 2]),
 ('orders', array[0, 1, 0, 1, 0, 1, 1]),
 ('order_extras', array[0, 0, 0, 0, 0, 0, 0]),
 ('order_requirement_answers', array[0, 0, 0, 0, 0, 0, 0]),
@@ -149,8 +176,9 @@ insert into mx_writes values
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
 ('seller_accounts', 'update', 'update public.seller_accounts set headline = ''x'' where user_id = tests.get_user_id(''mx_seller'')',
  array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+-- A user opens only their own seller account (what become_seller does).
 ('seller_accounts', 'insert', 'insert into public.seller_accounts (user_id) values (tests.get_user_id(''mx_other''))',
- array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+ array['42501', '42501', 'ok', '42501', '42501', '42501', 'ok']),
 ('seller_accounts', 'delete', 'delete from public.seller_accounts where user_id = tests.get_user_id(''mx_rival'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
 ('categories', 'insert', 'insert into public.categories (slug, name) values (''mx-new'', ''New'')',
@@ -224,14 +252,39 @@ insert into mx_writes values
  array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
 ('reviews', 'insert', 'insert into public.reviews (order_id, rating, body) select id, 4, ''Clear brief'' from mx_ids where name = ''order''',
  array['42501', '23505', 'P0002', 'ok', 'P0002', '42501', '42501']),
--- Protected columns: nobody but the server writes them, whatever the row policy says.
-('profiles', 'update role', 'update public.profiles set role = ''admin'' where username = ''mx_seller''',
+('gig_faqs', 'update', 'update public.gig_faqs set answer = ''Slow.'' where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_faqs', 'insert', 'insert into public.gig_faqs (gig_id, question, answer) values ((select id from mx_ids where name = ''draft_gig''), ''Why?'', ''Because.'')',
+ array['42501', '42501', '42501', 'ok', '42501', '42501', 'ok']),
+('gig_faqs', 'delete', 'delete from public.gig_faqs where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_media', 'update', 'update public.gig_media set position = 2 where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+('gig_media', 'insert', 'insert into public.gig_media (gig_id, path) select id, tests.get_user_id(''mx_seller'') || ''/'' || id || ''/spare.png'' from mx_ids where name = ''draft_gig''',
+ array['42501', '42501', '42501', 'ok', '42501', '42501', 'ok']),
+('gig_media', 'delete', 'delete from public.gig_media where gig_id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '0 rows', '0 rows', 'ok', '0 rows', '0 rows', 'ok']),
+-- Asking the machine to move a gig: only its seller may submit it; others find nothing
+-- (P0002), an admin is told it is the seller's move; the log is never rewritten.
+('gig_events', 'insert', 'insert into public.gig_events (gig_id, action) select id, ''submit'' from mx_ids where name = ''draft_gig''',
+ array['42501', 'P0002', 'P0002', 'ok', 'P0002', '42501', '42501']),
+('gig_events', 'update', 'update public.gig_events set reason = ''rewritten'' where gig_id = (select id from mx_ids where name = ''published_gig'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
+('gig_events', 'delete', 'delete from public.gig_events where gig_id = (select id from mx_ids where name = ''published_gig'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
+('seller_stats', 'update', 'update public.seller_stats set verified = true, rating_avg = 5 where user_id = tests.get_user_id(''mx_seller'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('seller_stats', 'insert', 'insert into public.seller_stats (user_id) values (tests.get_user_id(''mx_buyer''))',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '23503']),
+-- Protected columns: nobody but the server writes them, whatever the row policy says.
 ('seller_accounts', 'update kyc', 'update public.seller_accounts set kyc_status = ''verified'', payout_enabled = true where user_id = tests.get_user_id(''mx_seller'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
 ('seller_accounts', 'update company', 'update public.seller_accounts set whop_company_id = ''biz_stolen'' where user_id = tests.get_user_id(''mx_seller'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- Not even the service role moves a gig but through the machine (gig_events).
 ('gigs', 'update status', 'update public.gigs set status = ''published'' where id = (select id from mx_ids where name = ''draft_gig'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '55000']),
+('gigs', 'update slug', 'update public.gigs set slug = ''stolen-slug'' where id = (select id from mx_ids where name = ''draft_gig'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
 ('gigs', 'update price', 'update public.gigs set starting_price_cents = 1, rating_avg = 5 where id = (select id from mx_ids where name = ''published_gig'')',
  array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),

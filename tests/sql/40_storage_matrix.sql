@@ -34,7 +34,11 @@ insert into sm_ids
 select case when title like '%published%' then 'published' else 'draft' end, id from made;
 insert into public.gig_packages (gig_id, tier, title, price_cents, currency, delivery_days, revisions_included)
 select id, 'basic', 'Basic', 10000, 'USD', 3, 2 from sm_ids where name in ('published', 'draft');
-update public.gigs set status = 'published' where id = (select id from sm_ids where name = 'published');
+-- Published through the moderation machine, naming the actors as a server path does.
+insert into public.gig_events (gig_id, action, actor)
+select id, 'submit', 'seller' from sm_ids where name = 'published';
+insert into public.gig_events (gig_id, action, actor)
+select id, 'publish', 'admin' from sm_ids where name = 'published';
 
 -- Two paid orders: `brief` waits for the buyer's brief; `work` was delivered once (with
 -- v1.png, now evidence) and is back with the seller for a revision.
@@ -105,9 +109,12 @@ insert into sm_reads values
 ('order-files', '{brief}/requirements/brief.pdf', array[false, true, true, false, true, true]),
 ('order-files', '{work}/deliveries/v1.png', array[false, true, true, false, true, true]),
 ('order-files', '{work}/deliveries/draft.png', array[false, true, true, false, true, true]),
-('gig-media', '{seller}/{published}/cover.png', array[true, true, true, true, true, true]),
-('gig-media', '{seller}/{draft}/wip.png', array[false, false, true, false, false, true]),
-('avatars', '{buyer}/me.png', array[true, true, true, true, true, true]);
+-- gig-media and avatars are public buckets: files are served by URL without a policy.
+-- Through the API nobody lists them but the owner of the folder (and admins, gig media,
+-- to moderate it), so neither bucket can be enumerated (splinter lint 0025).
+('gig-media', '{seller}/{published}/cover.png', array[false, false, true, false, true, true]),
+('gig-media', '{seller}/{draft}/wip.png', array[false, false, true, false, true, true]),
+('avatars', '{buyer}/me.png', array[false, true, false, false, false, true]);
 
 -- Writes: 'ok', '0 rows' (filtered out by a policy), or the SQLSTATE. An upload sets
 -- owner and owner_id from the caller's token, as the Storage API does.

@@ -1,0 +1,86 @@
+// Proof that the generated types (database.ts) fit the real client: every RPC and view a
+// frontend may use (docs/api.md), called with the arguments it takes, and one call the
+// compiler must refuse. Compiled with `tsc --noEmit -p types` in `make test`
+// (tests/py/test_api_artifacts.py); never run.
+import { createClient } from '@supabase/supabase-js'
+import type { Database } from './database'
+
+const supabase = createClient<Database>('https://project.supabase.co', 'anon-key')
+const gigId = '00000000-0000-4000-8000-000000000001'
+const orderId = '00000000-0000-4000-8000-000000000002'
+
+export async function catalogPages(): Promise<void> {
+  const results = await supabase.rpc('search_gigs', {
+    search_query: '"landing page" -wordpress',
+    category: 'programming-tech',
+    min_price_cents: 1000,
+    max_price_cents: 50000,
+    max_delivery_days: 7,
+    min_rating: 4.5,
+    sort: 'relevance',
+    page_size: 20,
+  })
+  const card = results.data?.[0]
+  const shown: [string, string, string | null, string | null, number, number] | undefined = card && [
+    card.slug,
+    card.seller_display_name,
+    card.seller_avatar_url,
+    card.cover_path,
+    card.starting_price_cents,
+    card.fastest_delivery_days,
+  ]
+  void shown
+  await supabase.rpc('search_gigs', { sort: 'newest', after_cursor: card?.next_cursor })
+
+  const page = await supabase.rpc('get_gig', { slug: 'i-will-design-a-clean-minimalist-logo' })
+  void page.data
+  await supabase.rpc('get_gig', { gig_id: gigId, reviews_page_size: 5 })
+  const reviews = await supabase.rpc('gig_reviews', { gig_id: gigId, page_size: 10 })
+  const next: string | undefined = reviews.data?.at(-1)?.next_cursor
+  await supabase.rpc('gig_reviews', { gig_id: gigId, after_cursor: next })
+
+  const sellers = await supabase.from('seller_profiles').select('username, display_name, verified, rating_avg')
+  const verified: boolean | null | undefined = sellers.data?.[0]?.verified
+  void verified
+}
+
+export async function selling(): Promise<void> {
+  await supabase.rpc('become_seller', { headline: 'Logos that last' })
+  await supabase.rpc('submit_gig_for_review', { gig_id: gigId })
+  await supabase.rpc('pause_gig', { gig_id: gigId })
+  await supabase.rpc('unpause_gig', { gig_id: gigId })
+  await supabase.rpc('publish_gig', { gig_id: gigId, content_version: 3 })
+  await supabase.rpc('reject_gig', { gig_id: gigId, reason: 'Add a description', content_version: 3 })
+  await supabase.rpc('seller_balance', {})
+  await supabase.rpc('my_whop_link')
+}
+
+export async function ordering(): Promise<void> {
+  await supabase.rpc('quote_order', { gig_id: gigId, tier: 'basic', extras: [] })
+  await supabase.rpc('submit_requirements', { order_id: orderId, answers: [], files: [] })
+  await supabase.rpc('start_order', { order_id: orderId })
+  await supabase.rpc('deliver_order', { order_id: orderId, message: 'Here it is', files: [] })
+  await supabase.rpc('request_revision', { order_id: orderId, message: 'Bigger, please' })
+  await supabase.rpc('accept_delivery', { order_id: orderId })
+  await supabase.rpc('request_cancellation', { order_id: orderId, reason: 'Changed plans' })
+  await supabase.rpc('accept_cancellation', { order_id: orderId })
+  await supabase.rpc('decline_cancellation', { order_id: orderId })
+  await supabase.rpc('open_dispute', { order_id: orderId, reason: 'Not delivered' })
+  await supabase.rpc('resolve_dispute', { order_id: orderId, outcome: 'refund', refund_cents: 500, note: 'Split' })
+  await supabase.rpc('submit_review', { order_id: orderId, rating: 5, body: 'Great' })
+  await supabase.rpc('request_refund', { order_id: orderId, amount_cents: 500, reason: 'Late' })
+}
+
+export async function operating(): Promise<void> {
+  await supabase.from('admin_platform_revenue').select('day, currency, revenue_cents')
+  await supabase.from('admin_revenue_by_source').select('utm_source, revenue_cents')
+  await supabase.from('admin_open_disputes').select('order_id, dispute_reason')
+  await supabase.from('admin_failed_webhooks').select('webhook_id, last_error')
+  await supabase.from('admin_sellers_awaiting_kyc').select('seller_id, kyc_status')
+  await supabase.from('admin_refunds_in_flight').select('refund_id, amount_cents')
+}
+
+export async function wrongArguments(): Promise<void> {
+  // @ts-expect-error: search_gigs takes search_query, not query
+  await supabase.rpc('search_gigs', { query: 'logo' })
+}
