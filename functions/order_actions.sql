@@ -309,3 +309,96 @@ grant execute on function public.decline_cancellation(uuid) to authenticated;
 grant execute on function public.open_dispute(uuid, text) to authenticated;
 grant execute on function public.resolve_dispute(uuid, text, integer, text) to authenticated;
 grant execute on function public.request_refund(uuid, integer, text) to authenticated, service_role;
+
+-- The API reference (docs/api.md) is generated from these.
+comment on function public.abandon_checkout(uuid) is
+$$Give up an unpaid order: pending_payment -> cancelled. Frees one of the buyer's places for unpaid
+orders (3 by default). A payment that still arrives for it is refunded in full.
+@who the order's buyer
+@error 42501 not signed in, or the seller asks
+@error P0002 no such order, or not yours
+@error 55000 the order is not pending_payment$$;
+comment on function public.submit_requirements(uuid, jsonb, jsonb) is
+$$Send the brief: answers [{"requirement_id", "answer"}] to the gig's questions (every required one,
+multiple-choice answers among the choices) and files [{"path"}] uploaded to
+order-files/<order_id>/requirements/; awaiting_requirements -> in_progress, the due date starts.
+@who the order's buyer
+@error 42501 not signed in, or the seller asks
+@error P0002 no such order, or not yours
+@error 22023 a required answer is missing, an answer is not one of the choices, or a file is not
+  the caller's upload in that folder
+@error 55000 the order is not awaiting requirements$$;
+comment on function public.start_order(uuid) is
+$$Start without the brief: awaiting_requirements -> in_progress, the due date starts now.
+@who the order's seller
+@error 42501 not signed in, or the buyer asks
+@error P0002 no such order, or not yours
+@error 55000 the order is not awaiting requirements$$;
+comment on function public.deliver_order(uuid, text, jsonb) is
+$$Deliver: in_progress or revision_requested -> delivered, with a message and files [{"path"}]
+uploaded to order-files/<order_id>/deliveries/ (at most 20). It completes itself 3 days later
+unless the buyer asks for a revision.
+@who the order's seller
+@error 42501 not signed in, or the buyer asks
+@error P0002 no such order, or not yours
+@error 22023 the message is empty or too long, or a file is not the caller's upload there
+@error 55000 the order is not in progress or in revision$$;
+comment on function public.request_revision(uuid, text) is
+$$Ask for changes to a delivery: delivered -> revision_requested, within the package's revisions.
+@who the order's buyer
+@error 42501 not signed in, or the seller asks
+@error P0002 no such order, or not yours
+@error 22023 the message is empty or longer than 5000 characters
+@error 55000 the order is not delivered, or every included revision is used$$;
+comment on function public.accept_delivery(uuid) is
+$$Accept the delivery: delivered -> completed. The seller's earnings clear after the clearance
+period (14 days by default).
+@who the order's buyer
+@error 42501 not signed in, or the seller asks
+@error P0002 no such order, or not yours
+@error 55000 the order is not delivered$$;
+comment on function public.request_cancellation(uuid, text) is
+$$Ask the other party to cancel: awaiting_requirements .. revision_requested -> cancel_requested.
+The other party accepts or declines; unanswered, it cancels itself after 48 hours. A paid order
+that ends cancelled is refunded in full.
+@who the order's buyer or seller
+@error 42501 not signed in
+@error P0002 no such order, or not yours
+@error 22023 the reason is empty or longer than 2000 characters
+@error 55000 the order cannot be cancelled in its state$$;
+comment on function public.accept_cancellation(uuid) is
+$$Agree to the other party's cancellation request: cancel_requested -> cancelled (refunded in full).
+@who the order's buyer or seller, not the one who asked
+@error 42501 not signed in
+@error P0002 no such order, or not yours
+@error 55000 no cancellation request is open, or the caller asked for it$$;
+comment on function public.decline_cancellation(uuid) is
+$$Refuse the other party's cancellation request: the order goes back to where it was.
+@who the order's buyer or seller, not the one who asked
+@error 42501 not signed in
+@error P0002 no such order, or not yours
+@error 55000 no cancellation request is open, or the caller asked for it$$;
+comment on function public.open_dispute(uuid, text) is
+$$Freeze the order for an admin's decision: in_progress .. delivered -> disputed.
+@who the order's buyer or seller
+@error 42501 not signed in
+@error P0002 no such order, or not yours
+@error 22023 the reason is empty or longer than 2000 characters
+@error 55000 the order cannot be disputed in its state$$;
+comment on function public.resolve_dispute(uuid, text, integer, text) is
+$$Decide a dispute: outcome 'complete' (disputed -> completed) or 'refund' with refund_cents (the
+refund is asked of Whop; the dispute settles as completed when Whop confirms it).
+@who admins
+@error 42501 not signed in, or not an admin
+@error P0002 no such order
+@error 22023 outcome is not complete or refund, or refund_cents is not between 1 and what is left
+@error 55000 the order is not disputed, or its refund is already asked for$$;
+comment on function public.request_refund(uuid, integer, text) is
+$$Ask Whop to refund a paid order: amount_cents (null: all that is left) with a reason. The worker
+sends it once; the order's money changes when Whop confirms. The seller's share is held from their
+available balance at once.
+@who admins
+@error 42501 not signed in, or not an admin
+@error P0002 no such order
+@error 22023 the amount is not between 1 and what is left to refund
+@error 55000 the order is not paid$$;

@@ -392,3 +392,17 @@ revoke execute on function public.set_chargeback_fee_policy(text) from public, a
 grant execute on function public.set_chargeback_fee_policy(text) to service_role;
 revoke execute on function public.set_max_unpaid_orders(integer) from public, anon, authenticated;
 grant execute on function public.set_max_unpaid_orders(integer) to service_role;
+
+comment on function public.quote_order(uuid, public.package_tier, jsonb) is
+$$The checkout breakdown of a published gig's package and extras [{"extra_id", "quantity"}], priced
+from the stored offer only: {gig_id, gig_title, seller_id, package_id, tier, currency,
+package_price_cents, extras: [{extra_id, title, unit_price_cents, quantity, line_total_cents,
+extra_delivery_days}], extras_cents, subtotal_cents, fee_bps, platform_fee_cents (subtotal x fee_bps
+/ 10000, half up), seller_net_cents, delivery_days, revisions_included}.
+@who anyone
+@error 22004 gig_id or tier is missing
+@error P0002 no such published gig (an unpublished one looks missing to all but its seller and
+  admins), package or extra
+@error 22023 the caller sells the gig, a quantity is outside 1..the extra's max_quantity, or an
+  extra is named twice
+@error 55000 the gig's seller or an admin asks about a gig that is not published$$;

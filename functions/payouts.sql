@@ -320,3 +320,12 @@ revoke execute on function public.record_withdrawal(uuid, text, text, text) from
 grant execute on function public.seller_balance(uuid) to authenticated, service_role;
 grant execute on function public.request_withdrawal(uuid, integer, text, text) to service_role;
 grant execute on function public.record_withdrawal(uuid, text, text, text) to service_role;
+
+comment on function public.seller_balance(uuid) is
+$$A seller's money per currency: pending_cents (earned, not yet cleared), available_cents (cleared,
+minus withdrawals, refunds asked for and debt; never negative), withdrawing_cents, withdrawn_cents,
+refunded_cents (their share given back), held_cents (their share of refunds asked for, not yet
+settled), debt_cents (refunds or charges after the money was withdrawn; later earnings pay it first).
+seller_id: null for the caller; an admin may name any seller.
+@who sellers (their own), admins (anyone's)
+@error 42501 not signed in, or another seller's balance$$;

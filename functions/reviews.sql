@@ -130,3 +130,13 @@ revoke execute on function private.complete_review() from public, anon, authenti
 revoke execute on function private.after_review() from public, anon, authenticated;
 revoke execute on function public.submit_review(uuid, integer, text) from public, anon, authenticated;
 grant execute on function public.submit_review(uuid, integer, text) to authenticated;
+
+comment on function public.submit_review(uuid, integer, text) is
+$$Review the other party of a completed order, once: rating 1 to 5 and an optional text. Hidden until
+both have reviewed or 10 days have passed; released buyer reviews feed the gig's rating.
+@who the order's buyer or seller
+@error 42501 not signed in
+@error P0002 no such order, or not yours
+@error 22023 the rating is not 1 to 5, or the text is longer than 2000 characters
+@error 23505 the caller already reviewed this order
+@error 55000 the order is not completed$$;

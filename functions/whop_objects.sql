@@ -632,3 +632,11 @@ grant execute on function public.apply_whop_withdrawal(jsonb, uuid, text) to ser
 grant execute on function public.decide_quarantined_payment(text, text) to authenticated, service_role;
 grant execute on function public.claim_quarantine_refunds(integer) to service_role;
 grant execute on function public.record_quarantine_refund_refused(text, text) to service_role;
+
+comment on function public.decide_quarantined_payment(text, text) is
+$$Decide a quarantined payment (a Whop payment that named an order without being its payment), once:
+'refund' (the worker refunds it in full through Whop) or 'keep'.
+@who admins
+@error P0002 no such quarantined payment, or not an admin
+@error 22023 the decision is not refund or keep
+@error 55000 it was already decided$$;

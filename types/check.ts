@@ -69,6 +69,9 @@ export async function ordering(): Promise<void> {
   await supabase.rpc('resolve_dispute', { order_id: orderId, outcome: 'refund', refund_cents: 500, note: 'Split' })
   await supabase.rpc('submit_review', { order_id: orderId, rating: 5, body: 'Great' })
   await supabase.rpc('request_refund', { order_id: orderId, amount_cents: 500, reason: 'Late' })
+  await supabase.rpc('abandon_checkout', { order_id: orderId })
+  const balance = await supabase.rpc('seller_balance', {})
+  balance.data?.[0]?.held_cents satisfies number | undefined
 }
 
 export async function operating(): Promise<void> {
@@ -78,6 +81,10 @@ export async function operating(): Promise<void> {
   await supabase.from('admin_failed_webhooks').select('webhook_id, last_error')
   await supabase.from('admin_sellers_awaiting_kyc').select('seller_id, kyc_status')
   await supabase.from('admin_refunds_in_flight').select('refund_id, amount_cents')
+  await supabase.from('admin_open_chargebacks').select('whop_dispute_id, needs_response_by, early_warning')
+  await supabase.from('admin_quarantined_payments').select('whop_payment_id, reasons, decision')
+  await supabase.from('admin_seller_debts').select('seller_id, debt_cents')
+  await supabase.rpc('decide_quarantined_payment', { whop_payment_id: 'pay_x', decision: 'refund' })
 }
 
 export async function wrongArguments(): Promise<void> {

@@ -40,6 +40,58 @@ export type Database = {
           },
         ]
       }
+      chargebacks: {
+        Row: {
+          amount_cents: number | null
+          created_at: string
+          currency: string | null
+          needs_response_by: string | null
+          order_id: string | null
+          reason: string | null
+          status: string
+          updated_at: string
+          whop_dispute_id: string
+          whop_payment_id: string | null
+        }
+        Insert: {
+          amount_cents?: number | null
+          created_at?: string
+          currency?: string | null
+          needs_response_by?: string | null
+          order_id?: string | null
+          reason?: string | null
+          status: string
+          updated_at?: string
+          whop_dispute_id: string
+          whop_payment_id?: string | null
+        }
+        Update: {
+          amount_cents?: number | null
+          created_at?: string
+          currency?: string | null
+          needs_response_by?: string | null
+          order_id?: string | null
+          reason?: string | null
+          status?: string
+          updated_at?: string
+          whop_dispute_id?: string
+          whop_payment_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "chargebacks_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "admin_open_disputes"
+            referencedColumns: ["order_id"]
+          },
+          {
+            foreignKeyName: "chargebacks_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       gig_events: {
         Row: {
           action: Database["public"]["Enums"]["gig_action"]
@@ -384,6 +436,12 @@ export type Database = {
           {
             foreignKeyName: "gigs_seller_id_fkey"
             columns: ["seller_id"]
+            referencedRelation: "admin_seller_debts"
+            referencedColumns: ["seller_id"]
+          },
+          {
+            foreignKeyName: "gigs_seller_id_fkey"
+            columns: ["seller_id"]
             referencedRelation: "admin_sellers_awaiting_kyc"
             referencedColumns: ["seller_id"]
           },
@@ -447,6 +505,37 @@ export type Database = {
             columns: ["user_id"]
             referencedRelation: "seller_profiles"
             referencedColumns: ["seller_id"]
+          },
+        ]
+      }
+      order_attributions: {
+        Row: {
+          attribution: NonNullable<Json>
+          order_id: string
+          updated_at: string
+        }
+        Insert: {
+          attribution?: NonNullable<Json>
+          order_id: string
+          updated_at?: string
+        }
+        Update: {
+          attribution?: NonNullable<Json>
+          order_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "order_attributions_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "admin_open_disputes"
+            referencedColumns: ["order_id"]
+          },
+          {
+            foreignKeyName: "order_attributions_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
           },
         ]
       }
@@ -773,7 +862,6 @@ export type Database = {
       }
       orders: {
         Row: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -822,7 +910,6 @@ export type Database = {
           whop_payment_id: string | null
         }
         Insert: {
-          attribution?: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at?: string | null
           cancellation_requested_by?:
@@ -871,7 +958,6 @@ export type Database = {
           whop_payment_id?: string | null
         }
         Update: {
-          attribution?: NonNullable<Json>
           buyer_id?: string
           cancellation_requested_at?: string | null
           cancellation_requested_by?:
@@ -947,6 +1033,12 @@ export type Database = {
           {
             foreignKeyName: "orders_seller_id_fkey"
             columns: ["seller_id"]
+            referencedRelation: "admin_seller_debts"
+            referencedColumns: ["seller_id"]
+          },
+          {
+            foreignKeyName: "orders_seller_id_fkey"
+            columns: ["seller_id"]
             referencedRelation: "admin_sellers_awaiting_kyc"
             referencedColumns: ["seller_id"]
           },
@@ -993,6 +1085,79 @@ export type Database = {
           username?: string
         }
         Relationships: []
+      }
+      quarantined_payments: {
+        Row: {
+          amount_cents: number | null
+          currency: string | null
+          decided_at: string | null
+          decided_by: string | null
+          decision: string
+          order_id: string | null
+          payment: NonNullable<Json>
+          reasons: string[]
+          received_at: string
+          refund_failure: string | null
+          refund_submitted_at: string | null
+          refunded_at: string | null
+          whop_payment_id: string
+        }
+        Insert: {
+          amount_cents?: number | null
+          currency?: string | null
+          decided_at?: string | null
+          decided_by?: string | null
+          decision?: string
+          order_id?: string | null
+          payment: NonNullable<Json>
+          reasons: string[]
+          received_at?: string
+          refund_failure?: string | null
+          refund_submitted_at?: string | null
+          refunded_at?: string | null
+          whop_payment_id: string
+        }
+        Update: {
+          amount_cents?: number | null
+          currency?: string | null
+          decided_at?: string | null
+          decided_by?: string | null
+          decision?: string
+          order_id?: string | null
+          payment?: NonNullable<Json>
+          reasons?: string[]
+          received_at?: string
+          refund_failure?: string | null
+          refund_submitted_at?: string | null
+          refunded_at?: string | null
+          whop_payment_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "quarantined_payments_decided_by_fkey"
+            columns: ["decided_by"]
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "quarantined_payments_decided_by_fkey"
+            columns: ["decided_by"]
+            referencedRelation: "seller_profiles"
+            referencedColumns: ["seller_id"]
+          },
+          {
+            foreignKeyName: "quarantined_payments_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "admin_open_disputes"
+            referencedColumns: ["order_id"]
+          },
+          {
+            foreignKeyName: "quarantined_payments_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       refunds: {
         Row: {
@@ -1198,6 +1363,67 @@ export type Database = {
           },
         ]
       }
+      seller_adjustments: {
+        Row: {
+          amount_cents: number
+          created_at: string
+          currency: string
+          id: string
+          order_id: string | null
+          reason: string
+          seller_id: string
+        }
+        Insert: {
+          amount_cents: number
+          created_at?: string
+          currency: string
+          id?: string
+          order_id?: string | null
+          reason: string
+          seller_id: string
+        }
+        Update: {
+          amount_cents?: number
+          created_at?: string
+          currency?: string
+          id?: string
+          order_id?: string | null
+          reason?: string
+          seller_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "seller_adjustments_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "admin_open_disputes"
+            referencedColumns: ["order_id"]
+          },
+          {
+            foreignKeyName: "seller_adjustments_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "seller_adjustments_seller_id_fkey"
+            columns: ["seller_id"]
+            referencedRelation: "admin_seller_debts"
+            referencedColumns: ["seller_id"]
+          },
+          {
+            foreignKeyName: "seller_adjustments_seller_id_fkey"
+            columns: ["seller_id"]
+            referencedRelation: "admin_sellers_awaiting_kyc"
+            referencedColumns: ["seller_id"]
+          },
+          {
+            foreignKeyName: "seller_adjustments_seller_id_fkey"
+            columns: ["seller_id"]
+            referencedRelation: "seller_accounts"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
       seller_stats: {
         Row: {
           completed_orders: number
@@ -1227,6 +1453,12 @@ export type Database = {
           verified?: boolean
         }
         Relationships: [
+          {
+            foreignKeyName: "seller_stats_user_id_fkey"
+            columns: ["user_id"]
+            referencedRelation: "admin_seller_debts"
+            referencedColumns: ["seller_id"]
+          },
           {
             foreignKeyName: "seller_stats_user_id_fkey"
             columns: ["user_id"]
@@ -1291,6 +1523,7 @@ export type Database = {
           settled_at: string | null
           status: Database["public"]["Enums"]["withdrawal_status"]
           updated_at: string
+          whop_payout_method_id: string | null
           whop_withdrawal_id: string | null
         }
         Insert: {
@@ -1303,6 +1536,7 @@ export type Database = {
           settled_at?: string | null
           status?: Database["public"]["Enums"]["withdrawal_status"]
           updated_at?: string
+          whop_payout_method_id?: string | null
           whop_withdrawal_id?: string | null
         }
         Update: {
@@ -1315,9 +1549,16 @@ export type Database = {
           settled_at?: string | null
           status?: Database["public"]["Enums"]["withdrawal_status"]
           updated_at?: string
+          whop_payout_method_id?: string | null
           whop_withdrawal_id?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "withdrawals_seller_id_fkey"
+            columns: ["seller_id"]
+            referencedRelation: "admin_seller_debts"
+            referencedColumns: ["seller_id"]
+          },
           {
             foreignKeyName: "withdrawals_seller_id_fkey"
             columns: ["seller_id"]
@@ -1366,6 +1607,58 @@ export type Database = {
           webhook_id?: string | null
         }
         Relationships: []
+      }
+      admin_open_chargebacks: {
+        Row: {
+          amount_cents: number | null
+          currency: string | null
+          early_warning: boolean | null
+          needs_response_by: string | null
+          order_id: string | null
+          reason: string | null
+          status: string | null
+          updated_at: string | null
+          whop_dispute_id: string | null
+          whop_payment_id: string | null
+        }
+        Insert: {
+          amount_cents?: number | null
+          currency?: string | null
+          early_warning?: never
+          needs_response_by?: string | null
+          order_id?: string | null
+          reason?: string | null
+          status?: string | null
+          updated_at?: string | null
+          whop_dispute_id?: string | null
+          whop_payment_id?: string | null
+        }
+        Update: {
+          amount_cents?: number | null
+          currency?: string | null
+          early_warning?: never
+          needs_response_by?: string | null
+          order_id?: string | null
+          reason?: string | null
+          status?: string | null
+          updated_at?: string | null
+          whop_dispute_id?: string | null
+          whop_payment_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "chargebacks_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "admin_open_disputes"
+            referencedColumns: ["order_id"]
+          },
+          {
+            foreignKeyName: "chargebacks_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       admin_open_disputes: {
         Row: {
@@ -1420,6 +1713,12 @@ export type Database = {
           {
             foreignKeyName: "orders_seller_id_fkey"
             columns: ["seller_id"]
+            referencedRelation: "admin_seller_debts"
+            referencedColumns: ["seller_id"]
+          },
+          {
+            foreignKeyName: "orders_seller_id_fkey"
+            columns: ["seller_id"]
             referencedRelation: "admin_sellers_awaiting_kyc"
             referencedColumns: ["seller_id"]
           },
@@ -1440,8 +1739,64 @@ export type Database = {
           gross_cents: number | null
           orders_paid: number | null
           revenue_cents: number | null
+          seller_charges_cents: number | null
         }
         Relationships: []
+      }
+      admin_quarantined_payments: {
+        Row: {
+          amount_cents: number | null
+          currency: string | null
+          decided_at: string | null
+          decision: string | null
+          order_id: string | null
+          reasons: string[] | null
+          received_at: string | null
+          refund_failure: string | null
+          refund_submitted_at: string | null
+          refunded_at: string | null
+          whop_payment_id: string | null
+        }
+        Insert: {
+          amount_cents?: number | null
+          currency?: string | null
+          decided_at?: string | null
+          decision?: string | null
+          order_id?: string | null
+          reasons?: string[] | null
+          received_at?: string | null
+          refund_failure?: string | null
+          refund_submitted_at?: string | null
+          refunded_at?: string | null
+          whop_payment_id?: string | null
+        }
+        Update: {
+          amount_cents?: number | null
+          currency?: string | null
+          decided_at?: string | null
+          decision?: string | null
+          order_id?: string | null
+          reasons?: string[] | null
+          received_at?: string | null
+          refund_failure?: string | null
+          refund_submitted_at?: string | null
+          refunded_at?: string | null
+          whop_payment_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "quarantined_payments_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "admin_open_disputes"
+            referencedColumns: ["order_id"]
+          },
+          {
+            foreignKeyName: "quarantined_payments_order_id_fkey"
+            columns: ["order_id"]
+            referencedRelation: "orders"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       admin_refunds_in_flight: {
         Row: {
@@ -1479,6 +1834,29 @@ export type Database = {
           utm_source: string | null
         }
         Relationships: []
+      }
+      admin_seller_debts: {
+        Row: {
+          currency: string | null
+          debt_cents: number | null
+          pending_cents: number | null
+          seller_id: string | null
+          username: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "seller_accounts_user_id_fkey"
+            columns: ["seller_id"]
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "seller_accounts_user_id_fkey"
+            columns: ["seller_id"]
+            referencedRelation: "seller_profiles"
+            referencedColumns: ["seller_id"]
+          },
+        ]
       }
       admin_sellers_awaiting_kyc: {
         Row: {
@@ -1523,10 +1901,66 @@ export type Database = {
       }
     }
     Functions: {
+      abandon_checkout: {
+        Args: { order_id: string }
+        Returns: {
+          buyer_id: string
+          cancellation_requested_at: string | null
+          cancellation_requested_by:
+            | Database["public"]["Enums"]["order_actor"]
+            | null
+          cancelled_at: string | null
+          checkout_expires_at: string
+          completed_at: string | null
+          created_at: string
+          currency: string
+          delivered_at: string | null
+          delivery_days: number
+          dispute_opened_by: Database["public"]["Enums"]["order_actor"] | null
+          dispute_reason: string | null
+          dispute_refund_cents: number | null
+          due_at: string | null
+          extras_cents: number
+          fee_bps: number
+          fee_cents: number
+          fee_refunded_cents: number
+          files_removed_at: string | null
+          gig_id: string
+          gig_title: string
+          id: string
+          late_at: string | null
+          net_refunded_cents: number
+          package_id: string | null
+          package_price_cents: number
+          paid_at: string | null
+          refunded_cents: number
+          reviews_released_at: string | null
+          revisions_included: number
+          revisions_used: number
+          seller_id: string
+          seller_net_cents: number
+          started_at: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          status_before_cancellation_request:
+            | Database["public"]["Enums"]["order_status"]
+            | null
+          subtotal_cents: number
+          tier: Database["public"]["Enums"]["package_tier"]
+          updated_at: string
+          very_late_at: string | null
+          whop_checkout_id: string | null
+          whop_payment_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       accept_cancellation: {
         Args: { order_id: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -1584,7 +2018,6 @@ export type Database = {
       accept_delivery: {
         Args: { order_id: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -1639,14 +2072,37 @@ export type Database = {
           isSetofReturn: false
         }
       }
-      apply_whop_object: {
-        Args: { company_id?: string; data: Json; event_type: string }
+      apply_whop_checkout_payments: {
+        Args: { payments: Json; target_order_id: string }
+        Returns: string
+      }
+      apply_whop_dispute: {
+        Args: { dispute: Json; event_type?: string }
+        Returns: Database["public"]["Enums"]["whop_event_status"]
+      }
+      apply_whop_ledger_account: {
+        Args: { account: Json; company_id: string }
+        Returns: Database["public"]["Enums"]["whop_event_status"]
+      }
+      apply_whop_payment: {
+        Args: { event_type?: string; payment: Json }
+        Returns: Database["public"]["Enums"]["whop_event_status"]
+      }
+      apply_whop_payout_methods: {
+        Args: { company_id: string; methods: Json }
+        Returns: Database["public"]["Enums"]["whop_event_status"]
+      }
+      apply_whop_refund: {
+        Args: { refund: Json }
+        Returns: Database["public"]["Enums"]["whop_event_status"]
+      }
+      apply_whop_withdrawal: {
+        Args: { company_id?: string; withdrawal: Json; withdrawal_id?: string }
         Returns: Database["public"]["Enums"]["whop_event_status"]
       }
       attach_checkout: {
         Args: { target_order_id: string; whop_checkout_id: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -1731,42 +2187,9 @@ export type Database = {
         }
         Returns: string
       }
-      claim_reconciliation_work: {
-        Args: { max_rows?: number; recheck_after?: string }
+      checkout_refused: {
+        Args: { reason: string; target_order_id: string }
         Returns: {
-          expired: boolean
-          kind: string
-          subject: string
-          whop_id: string
-        }[]
-      }
-      claim_refunds_to_submit: {
-        Args: { max_refunds?: number; only_refund?: string }
-        Returns: {
-          amount_cents: number
-          full_refund: boolean
-          order_id: string
-          refund_id: string
-          whop_payment_id: string
-        }[]
-      }
-      consume_whop_oauth_state: {
-        Args: { state_hash: string }
-        Returns: {
-          code_verifier_ciphertext: string
-          user_id: string
-        }[]
-      }
-      create_pending_order: {
-        Args: {
-          attribution?: Json
-          buyer_id: string
-          extras?: Json
-          gig_id: string
-          tier: Database["public"]["Enums"]["package_tier"]
-        }
-        Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -1821,10 +2244,137 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      checkout_to_confirm: {
+        Args: { buyer_id: string; target_order_id: string }
+        Returns: {
+          ask_whop_about: string
+          order_id: string
+          status: Database["public"]["Enums"]["order_status"]
+        }[]
+      }
+      claim_quarantine_refunds: {
+        Args: { max_refunds?: number }
+        Returns: {
+          amount_cents: number
+          whop_payment_id: string
+        }[]
+      }
+      claim_reconciliation_work: {
+        Args: { max_rows?: number; recheck_after?: string }
+        Returns: {
+          expired: boolean
+          kind: string
+          subject: string
+          whop_id: string
+        }[]
+      }
+      claim_refunds_to_submit: {
+        Args: { max_refunds?: number; only_refund?: string }
+        Returns: {
+          amount_cents: number
+          full_refund: boolean
+          order_id: string
+          refund_id: string
+          whop_payment_id: string
+        }[]
+      }
+      consume_whop_oauth_state: {
+        Args: { state_hash: string }
+        Returns: {
+          code_verifier_ciphertext: string
+          user_id: string
+        }[]
+      }
+      create_pending_order: {
+        Args: {
+          attribution?: Json
+          buyer_id: string
+          extras?: Json
+          gig_id: string
+          tier: Database["public"]["Enums"]["package_tier"]
+        }
+        Returns: {
+          buyer_id: string
+          cancellation_requested_at: string | null
+          cancellation_requested_by:
+            | Database["public"]["Enums"]["order_actor"]
+            | null
+          cancelled_at: string | null
+          checkout_expires_at: string
+          completed_at: string | null
+          created_at: string
+          currency: string
+          delivered_at: string | null
+          delivery_days: number
+          dispute_opened_by: Database["public"]["Enums"]["order_actor"] | null
+          dispute_reason: string | null
+          dispute_refund_cents: number | null
+          due_at: string | null
+          extras_cents: number
+          fee_bps: number
+          fee_cents: number
+          fee_refunded_cents: number
+          files_removed_at: string | null
+          gig_id: string
+          gig_title: string
+          id: string
+          late_at: string | null
+          net_refunded_cents: number
+          package_id: string | null
+          package_price_cents: number
+          paid_at: string | null
+          refunded_cents: number
+          reviews_released_at: string | null
+          revisions_included: number
+          revisions_used: number
+          seller_id: string
+          seller_net_cents: number
+          started_at: string | null
+          status: Database["public"]["Enums"]["order_status"]
+          status_before_cancellation_request:
+            | Database["public"]["Enums"]["order_status"]
+            | null
+          subtotal_cents: number
+          tier: Database["public"]["Enums"]["package_tier"]
+          updated_at: string
+          very_late_at: string | null
+          whop_checkout_id: string | null
+          whop_payment_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      decide_quarantined_payment: {
+        Args: { decision: string; whop_payment_id: string }
+        Returns: {
+          amount_cents: number | null
+          currency: string | null
+          decided_at: string | null
+          decided_by: string | null
+          decision: string
+          order_id: string | null
+          payment: NonNullable<Json>
+          reasons: string[]
+          received_at: string
+          refund_failure: string | null
+          refund_submitted_at: string | null
+          refunded_at: string | null
+          whop_payment_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "quarantined_payments"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       decline_cancellation: {
         Args: { order_id: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -1882,7 +2432,6 @@ export type Database = {
       deliver_order: {
         Args: { files?: Json; message: string; order_id: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -1938,64 +2487,6 @@ export type Database = {
         }
       }
       due_whop_events: { Args: { max_events?: number }; Returns: number[] }
-      expire_unpaid_checkout: {
-        Args: { target_order_id: string }
-        Returns: {
-          attribution: NonNullable<Json>
-          buyer_id: string
-          cancellation_requested_at: string | null
-          cancellation_requested_by:
-            | Database["public"]["Enums"]["order_actor"]
-            | null
-          cancelled_at: string | null
-          checkout_expires_at: string
-          completed_at: string | null
-          created_at: string
-          currency: string
-          delivered_at: string | null
-          delivery_days: number
-          dispute_opened_by: Database["public"]["Enums"]["order_actor"] | null
-          dispute_reason: string | null
-          dispute_refund_cents: number | null
-          due_at: string | null
-          extras_cents: number
-          fee_bps: number
-          fee_cents: number
-          fee_refunded_cents: number
-          files_removed_at: string | null
-          gig_id: string
-          gig_title: string
-          id: string
-          late_at: string | null
-          net_refunded_cents: number
-          package_id: string | null
-          package_price_cents: number
-          paid_at: string | null
-          refunded_cents: number
-          reviews_released_at: string | null
-          revisions_included: number
-          revisions_used: number
-          seller_id: string
-          seller_net_cents: number
-          started_at: string | null
-          status: Database["public"]["Enums"]["order_status"]
-          status_before_cancellation_request:
-            | Database["public"]["Enums"]["order_status"]
-            | null
-          subtotal_cents: number
-          tier: Database["public"]["Enums"]["package_tier"]
-          updated_at: string
-          very_late_at: string | null
-          whop_checkout_id: string | null
-          whop_payment_id: string | null
-        }
-        SetofOptions: {
-          from: "*"
-          to: "orders"
-          isOneToOne: true
-          isSetofReturn: false
-        }
-      }
       forget_whop_webhook_endpoint: {
         Args: { whop_webhook_id: string }
         Returns: boolean
@@ -2074,65 +2565,6 @@ export type Database = {
       open_dispute: {
         Args: { order_id: string; reason: string }
         Returns: {
-          attribution: NonNullable<Json>
-          buyer_id: string
-          cancellation_requested_at: string | null
-          cancellation_requested_by:
-            | Database["public"]["Enums"]["order_actor"]
-            | null
-          cancelled_at: string | null
-          checkout_expires_at: string
-          completed_at: string | null
-          created_at: string
-          currency: string
-          delivered_at: string | null
-          delivery_days: number
-          dispute_opened_by: Database["public"]["Enums"]["order_actor"] | null
-          dispute_reason: string | null
-          dispute_refund_cents: number | null
-          due_at: string | null
-          extras_cents: number
-          fee_bps: number
-          fee_cents: number
-          fee_refunded_cents: number
-          files_removed_at: string | null
-          gig_id: string
-          gig_title: string
-          id: string
-          late_at: string | null
-          net_refunded_cents: number
-          package_id: string | null
-          package_price_cents: number
-          paid_at: string | null
-          refunded_cents: number
-          reviews_released_at: string | null
-          revisions_included: number
-          revisions_used: number
-          seller_id: string
-          seller_net_cents: number
-          started_at: string | null
-          status: Database["public"]["Enums"]["order_status"]
-          status_before_cancellation_request:
-            | Database["public"]["Enums"]["order_status"]
-            | null
-          subtotal_cents: number
-          tier: Database["public"]["Enums"]["package_tier"]
-          updated_at: string
-          very_late_at: string | null
-          whop_checkout_id: string | null
-          whop_payment_id: string | null
-        }
-        SetofOptions: {
-          from: "*"
-          to: "orders"
-          isOneToOne: true
-          isSetofReturn: false
-        }
-      }
-      order_checkout: {
-        Args: { buyer_id: string; target_order_id: string }
-        Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -2289,152 +2721,26 @@ export type Database = {
         }
         Returns: Json
       }
-      record_payment: {
-        Args: {
-          amount_cents: number
-          attribution?: Json
-          currency: string
-          target_order_id: string
+      record_quarantine_refund_refused: {
+        Args: { reason: string; whop_payment_id: string }
+        Returns: {
+          amount_cents: number | null
+          currency: string | null
+          decided_at: string | null
+          decided_by: string | null
+          decision: string
+          order_id: string | null
+          payment: NonNullable<Json>
+          reasons: string[]
+          received_at: string
+          refund_failure: string | null
+          refund_submitted_at: string | null
+          refunded_at: string | null
           whop_payment_id: string
         }
-        Returns: {
-          attribution: NonNullable<Json>
-          buyer_id: string
-          cancellation_requested_at: string | null
-          cancellation_requested_by:
-            | Database["public"]["Enums"]["order_actor"]
-            | null
-          cancelled_at: string | null
-          checkout_expires_at: string
-          completed_at: string | null
-          created_at: string
-          currency: string
-          delivered_at: string | null
-          delivery_days: number
-          dispute_opened_by: Database["public"]["Enums"]["order_actor"] | null
-          dispute_reason: string | null
-          dispute_refund_cents: number | null
-          due_at: string | null
-          extras_cents: number
-          fee_bps: number
-          fee_cents: number
-          fee_refunded_cents: number
-          files_removed_at: string | null
-          gig_id: string
-          gig_title: string
-          id: string
-          late_at: string | null
-          net_refunded_cents: number
-          package_id: string | null
-          package_price_cents: number
-          paid_at: string | null
-          refunded_cents: number
-          reviews_released_at: string | null
-          revisions_included: number
-          revisions_used: number
-          seller_id: string
-          seller_net_cents: number
-          started_at: string | null
-          status: Database["public"]["Enums"]["order_status"]
-          status_before_cancellation_request:
-            | Database["public"]["Enums"]["order_status"]
-            | null
-          subtotal_cents: number
-          tier: Database["public"]["Enums"]["package_tier"]
-          updated_at: string
-          very_late_at: string | null
-          whop_checkout_id: string | null
-          whop_payment_id: string | null
-        }
         SetofOptions: {
           from: "*"
-          to: "orders"
-          isOneToOne: true
-          isSetofReturn: false
-        }
-      }
-      record_payment_failed: {
-        Args: { reason?: string; target_order_id: string }
-        Returns: {
-          attribution: NonNullable<Json>
-          buyer_id: string
-          cancellation_requested_at: string | null
-          cancellation_requested_by:
-            | Database["public"]["Enums"]["order_actor"]
-            | null
-          cancelled_at: string | null
-          checkout_expires_at: string
-          completed_at: string | null
-          created_at: string
-          currency: string
-          delivered_at: string | null
-          delivery_days: number
-          dispute_opened_by: Database["public"]["Enums"]["order_actor"] | null
-          dispute_reason: string | null
-          dispute_refund_cents: number | null
-          due_at: string | null
-          extras_cents: number
-          fee_bps: number
-          fee_cents: number
-          fee_refunded_cents: number
-          files_removed_at: string | null
-          gig_id: string
-          gig_title: string
-          id: string
-          late_at: string | null
-          net_refunded_cents: number
-          package_id: string | null
-          package_price_cents: number
-          paid_at: string | null
-          refunded_cents: number
-          reviews_released_at: string | null
-          revisions_included: number
-          revisions_used: number
-          seller_id: string
-          seller_net_cents: number
-          started_at: string | null
-          status: Database["public"]["Enums"]["order_status"]
-          status_before_cancellation_request:
-            | Database["public"]["Enums"]["order_status"]
-            | null
-          subtotal_cents: number
-          tier: Database["public"]["Enums"]["package_tier"]
-          updated_at: string
-          very_late_at: string | null
-          whop_checkout_id: string | null
-          whop_payment_id: string | null
-        }
-        SetofOptions: {
-          from: "*"
-          to: "orders"
-          isOneToOne: true
-          isSetofReturn: false
-        }
-      }
-      record_refund: {
-        Args: {
-          amount_cents: number
-          refund_request_id?: string
-          target_order_id: string
-          whop_refund_id: string
-        }
-        Returns: {
-          amount_cents: number
-          created_at: string
-          fee_refund_cents: number | null
-          id: string
-          net_refund_cents: number | null
-          order_id: string
-          reason: string
-          requested_by: string | null
-          settled_at: string | null
-          status: Database["public"]["Enums"]["refund_status"]
-          submitted_at: string | null
-          whop_refund_id: string | null
-        }
-        SetofOptions: {
-          from: "*"
-          to: "refunds"
+          to: "quarantined_payments"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2479,6 +2785,29 @@ export type Database = {
           settled_at: string | null
           status: Database["public"]["Enums"]["withdrawal_status"]
           updated_at: string
+          whop_payout_method_id: string | null
+          whop_withdrawal_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "withdrawals"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      record_withdrawal_refused: {
+        Args: { reason: string; withdrawal_id: string }
+        Returns: {
+          amount_cents: number
+          created_at: string
+          currency: string
+          failure_reason: string | null
+          id: string
+          seller_id: string
+          settled_at: string | null
+          status: Database["public"]["Enums"]["withdrawal_status"]
+          updated_at: string
+          whop_payout_method_id: string | null
           whop_withdrawal_id: string | null
         }
         SetofOptions: {
@@ -2531,7 +2860,6 @@ export type Database = {
       request_cancellation: {
         Args: { order_id: string; reason: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -2612,7 +2940,6 @@ export type Database = {
       request_revision: {
         Args: { message: string; order_id: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -2668,7 +2995,12 @@ export type Database = {
         }
       }
       request_withdrawal: {
-        Args: { amount_cents: number; currency?: string; seller_id: string }
+        Args: {
+          amount_cents: number
+          currency?: string
+          payout_method_id?: string
+          seller_id: string
+        }
         Returns: Json
       }
       requeue_whop_events: { Args: { event_ids?: number[] }; Returns: number }
@@ -2680,7 +3012,6 @@ export type Database = {
           refund_cents?: number
         }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -2808,13 +3139,40 @@ export type Database = {
         Returns: {
           available_cents: number
           currency: string
+          debt_cents: number
+          held_cents: number
           pending_cents: number
           refunded_cents: number
           withdrawing_cents: number
           withdrawn_cents: number
         }[]
       }
+      seller_whop_company: { Args: { seller_id: string }; Returns: string }
+      seller_withdrawal: {
+        Args: { seller_id: string; withdrawal_id: string }
+        Returns: {
+          amount_cents: number
+          created_at: string
+          currency: string
+          failure_reason: string | null
+          id: string
+          seller_id: string
+          settled_at: string | null
+          status: Database["public"]["Enums"]["withdrawal_status"]
+          updated_at: string
+          whop_payout_method_id: string | null
+          whop_withdrawal_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "withdrawals"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_chargeback_fee_policy: { Args: { borne_by: string }; Returns: string }
       set_clearance_period: { Args: { days: number }; Returns: string }
+      set_max_unpaid_orders: { Args: { max_unpaid: number }; Returns: number }
       set_platform_fee_bps: { Args: { fee_bps: number }; Returns: number }
       set_seller_kyc_status: {
         Args: {
@@ -2843,7 +3201,6 @@ export type Database = {
       start_order: {
         Args: { order_id: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -2949,7 +3306,6 @@ export type Database = {
       submit_requirements: {
         Args: { answers: Json; files?: Json; order_id: string }
         Returns: {
-          attribution: NonNullable<Json>
           buyer_id: string
           cancellation_requested_at: string | null
           cancellation_requested_by:
@@ -3073,6 +3429,10 @@ export type Database = {
           whop_user_id: string
         }[]
       }
+      whop_events_per_call: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
       whop_webhook_endpoints: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -3114,6 +3474,18 @@ export type Database = {
         | "resolve_dispute_completed"
         | "settle_dispute_refund"
         | "refund_in_full"
+        | "attach_checkout"
+        | "request_refund"
+        | "refund_partially"
+        | "refund_failed"
+        | "resolve_dispute_refund"
+        | "mark_late"
+        | "mark_very_late"
+        | "release_reviews"
+        | "chargeback_won"
+        | "chargeback_lost"
+        | "remove_files"
+        | "abandon_checkout"
       order_actor: "buyer" | "seller" | "admin" | "system"
       order_status:
         | "pending_payment"
@@ -3136,6 +3508,7 @@ export type Database = {
         | "unsupported"
         | "waiting"
         | "failed"
+        | "quarantined"
       withdrawal_status:
         | "requested"
         | "awaiting_payment"
@@ -3302,6 +3675,18 @@ export const Constants = {
         "resolve_dispute_completed",
         "settle_dispute_refund",
         "refund_in_full",
+        "attach_checkout",
+        "request_refund",
+        "refund_partially",
+        "refund_failed",
+        "resolve_dispute_refund",
+        "mark_late",
+        "mark_very_late",
+        "release_reviews",
+        "chargeback_won",
+        "chargeback_lost",
+        "remove_files",
+        "abandon_checkout",
       ],
       order_actor: ["buyer", "seller", "admin", "system"],
       order_status: [
@@ -3326,6 +3711,7 @@ export const Constants = {
         "unsupported",
         "waiting",
         "failed",
+        "quarantined",
       ],
       withdrawal_status: [
         "requested",

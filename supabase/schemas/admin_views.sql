@@ -182,3 +182,30 @@ grant select on public.admin_platform_revenue, public.admin_revenue_by_source,
 public.admin_open_disputes, public.admin_failed_webhooks, public.admin_sellers_awaiting_kyc,
 public.admin_refunds_in_flight, public.admin_open_chargebacks, public.admin_quarantined_payments,
 public.admin_seller_debts to authenticated, service_role;
+
+-- The API reference (docs/api.md) is generated from these.
+comment on view public.admin_platform_revenue is
+$$Admins: the platform's fees per day and currency, minus fees refunded and plus fees charged back to
+sellers.$$;
+comment on view public.admin_revenue_by_source is
+$$Admins: paid orders, net sales and fees per currency and per the UTM source, medium and campaign
+that travelled with the payment.$$;
+comment on view public.admin_open_disputes is
+$$Admins: disputed orders waiting for a decision (resolve_dispute), with who opened the dispute and
+why.$$;
+comment on view public.admin_failed_webhooks is
+$$Admins: Whop deliveries that failed, wait for an object not yet seen, or are of a type not handled,
+with the last error and the next attempt.$$;
+comment on view public.admin_sellers_awaiting_kyc is
+$$Admins: sellers whose identity check at Whop is not finished.$$;
+comment on view public.admin_refunds_in_flight is
+$$Admins: refunds asked of Whop and not yet confirmed or refused, with when they were sent.$$;
+comment on view public.admin_open_chargebacks is
+$$Admins: Whop disputes (chargebacks) not yet won or lost, with the deadline to respond; early
+warnings flagged.$$;
+comment on view public.admin_quarantined_payments is
+$$Admins: Whop payments that named an order without being its payment, why, and the decision and
+refund.$$;
+comment on view public.admin_seller_debts is
+$$Admins: sellers who owe the platform (refunds or charges after their money was withdrawn), per
+currency.$$;
