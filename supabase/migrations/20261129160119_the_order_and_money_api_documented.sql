@@ -166,27 +166,36 @@ both have reviewed or 10 days have passed; released buyer reviews feed the gig''
 @error 23505 the caller already reviewed this order
 @error 55000 the order is not completed';
 
-comment on view public.admin_failed_webhooks is 'Admins: Whop deliveries that failed, wait for an object not yet seen, or are of a type not handled,
+comment on view public.admin_failed_webhooks is
+'Admins: Whop deliveries that failed, wait for an object not yet seen, or are of a type not handled,
 with the last error and the next attempt.';
 
-comment on view public.admin_open_chargebacks is 'Admins: Whop disputes (chargebacks) not yet won or lost, with the deadline to respond; early
+comment on view public.admin_open_chargebacks is
+'Admins: Whop disputes (chargebacks) not yet won or lost, with the deadline to respond; early
 warnings flagged.';
 
-comment on view public.admin_open_disputes is 'Admins: disputed orders waiting for a decision (resolve_dispute), with who opened the dispute and
+comment on view public.admin_open_disputes is
+'Admins: disputed orders waiting for a decision (resolve_dispute), with who opened the dispute and
 why.';
 
-comment on view public.admin_platform_revenue is 'Admins: the platform''s fees per day and currency, minus fees refunded and plus fees charged back to
+comment on view public.admin_platform_revenue is
+'Admins: the platform''s fees per day and currency, minus fees refunded and plus fees charged back to
 sellers.';
 
-comment on view public.admin_quarantined_payments is 'Admins: Whop payments that named an order without being its payment, why, and the decision and
+comment on view public.admin_quarantined_payments is
+'Admins: Whop payments that named an order without being its payment, why, and the decision and
 refund.';
 
-comment on view public.admin_refunds_in_flight is 'Admins: refunds asked of Whop and not yet confirmed or refused, with when they were sent.';
+comment on view public.admin_refunds_in_flight is
+'Admins: refunds asked of Whop and not yet confirmed or refused, with when they were sent.';
 
-comment on view public.admin_revenue_by_source is 'Admins: paid orders, net sales and fees per currency and per the UTM source, medium and campaign
+comment on view public.admin_revenue_by_source is
+'Admins: paid orders, net sales and fees per currency and per the UTM source, medium and campaign
 that travelled with the payment.';
 
-comment on view public.admin_seller_debts is 'Admins: sellers who owe the platform (refunds or charges after their money was withdrawn), per
+comment on view public.admin_seller_debts is
+'Admins: sellers who owe the platform (refunds or charges after their money was withdrawn), per
 currency.';
 
-comment on view public.admin_sellers_awaiting_kyc is 'Admins: sellers whose identity check at Whop is not finished.';
+comment on view public.admin_sellers_awaiting_kyc is
+'Admins: sellers whose identity check at Whop is not finished.';
