@@ -231,15 +231,17 @@ def test_every_webhook_passes_the_workers_signature_check(
     emulator.pay(checkout["id"], duplicate=True, header_id_differs=True)
     verifier = WebhookVerifier(emulator.webhook_secret)
     verified = [verifier.verify(body, headers) for headers, body in sent]
+    # Verifying with Whop ends with the seller's first payout method (set_kyc).
     assert [payload["type"] for _, payload in verified] == [
         "verification.succeeded",
+        "payout_method.created",
         "payout_account.status_updated",
         "payment.succeeded",
         "payment.succeeded",
     ]
-    duplicate_ids = {webhook_id for webhook_id, payload in verified[2:]}
+    duplicate_ids = {webhook_id for webhook_id, payload in verified[3:]}
     assert len(duplicate_ids) == 1
-    assert verified[2][1]["id"] not in duplicate_ids
+    assert verified[3][1]["id"] not in duplicate_ids
 
 
 def test_a_wrong_api_key_is_a_401_in_whops_error_shape(emulator: WhopEmulator) -> None:
