@@ -76,10 +76,10 @@ end;
 $$;
 
 -- The worker's work list: chats wanted and not yet made, due now (or the one order
--- named, due or not: someone is waiting for its chat). Named after the order.
-create or replace function public.whop_dm_channels_to_open(
-    max_orders integer default 20, only_order uuid default null
-)
+-- named, due or not: someone is waiting for its chat), each named after its order. Each
+-- is leased to the caller for two minutes, so workers running side by side ask Whop
+-- once (asking twice would be harmless: Whop answers with the same channel).
+create or replace function public.claim_whop_dm_channels(max_orders integer default 20, only_order uuid default null)
 returns table (order_id uuid, buyer_whop_user_id text, seller_whop_user_id text, channel_name text)
 language plpgsql
 security definer
@@ -90,19 +90,30 @@ begin
         perform private.want_whop_dm_channels(for_order => only_order);
     end if;
     return query
+    with claimed as (
+        select d.order_id from private.order_dm_channels as d
+        where d.whop_dm_channel_id is null
+            and (d.order_id = only_order or (only_order is null and d.retry_at <= pg_catalog.now()))
+        order by d.retry_at
+        limit least(greatest(coalesce(max_orders, 20), 1), 100)
+        for update skip locked
+    ),
+
+    leased as (
+        update private.order_dm_channels as d
+        set retry_at = pg_catalog.now() + interval '2 minutes'
+        from claimed as c
+        where d.order_id = c.order_id
+        returning d.order_id, d.buyer_whop_user_id, d.seller_whop_user_id
+    )
+
     select
-        d.order_id,
-        d.buyer_whop_user_id,
-        d.seller_whop_user_id,
-        pg_catalog.left(
-            format('GigFlow order %s: %s', pg_catalog.left(o.id::text, 8), o.gig_title), 100
-        )
-    from private.order_dm_channels as d
-    join public.orders as o on o.id = d.order_id
-    where d.whop_dm_channel_id is null
-        and (d.order_id = only_order or (only_order is null and d.retry_at <= pg_catalog.now()))
-    order by d.retry_at
-    limit least(greatest(coalesce(max_orders, 20), 1), 100);
+        l.order_id,
+        l.buyer_whop_user_id,
+        l.seller_whop_user_id,
+        pg_catalog.left(format('GigFlow order %s: %s', pg_catalog.left(o.id::text, 8), o.gig_title), 100)
+    from leased as l
+    join public.orders as o on o.id = l.order_id;
 end;
 $$;
 
@@ -206,13 +217,13 @@ $$;
 
 revoke execute on function private.order_chat_is_open(public.orders) from public, anon, authenticated;
 revoke execute on function private.want_whop_dm_channels(uuid, uuid) from public, anon, authenticated;
-revoke execute on function public.whop_dm_channels_to_open(integer, uuid) from public, anon, authenticated;
+revoke execute on function public.claim_whop_dm_channels(integer, uuid) from public, anon, authenticated;
 revoke execute on function public.attach_whop_dm_channel(uuid, text, text, text) from public,
 anon,
 authenticated;
 revoke execute on function public.record_whop_dm_channel_failure(uuid, text) from public, anon, authenticated;
 revoke execute on function public.order_chat(uuid, uuid) from public, anon, authenticated;
-grant execute on function public.whop_dm_channels_to_open(integer, uuid) to service_role;
+grant execute on function public.claim_whop_dm_channels(integer, uuid) to service_role;
 grant execute on function public.attach_whop_dm_channel(uuid, text, text, text) to service_role;
 grant execute on function public.record_whop_dm_channel_failure(uuid, text) to service_role;
 grant execute on function public.order_chat(uuid, uuid) to service_role;

@@ -2,7 +2,7 @@
 -- linked Whop, and chat tokens only for a real conversation. The attacks are written as
 -- their steps: a buyer who never paid, a stranger, a party without a Whop account.
 begin;
-select plan(28);
+select plan(29);
 
 select tests.create_user('oc_buyer');
 select tests.create_user('oc_seller');
@@ -31,12 +31,12 @@ select (create_pending_order(tests.get_user_id('oc_buyer'), :'gig', 'basic')).id
 select (create_pending_order(tests.get_user_id('oc_buyer'), :'gig', 'basic')).id as abandoned \gset
 select (create_pending_order(tests.get_user_id('oc_buyer'), :'gig', 'basic')).id as paid_late \gset
 
--- What the worker's work list holds, in a word per order.
+-- What a worker claims from the work list, in a word per order.
 create function pg_temp.to_open() returns text
 language sql
 as $$
     select coalesce(string_agg(order_id::text, ' ' order by order_id), 'nothing')
-    from public.whop_dm_channels_to_open(100)
+    from public.claim_whop_dm_channels(100)
 $$;
 
 select tests.clear_authentication();
@@ -69,17 +69,20 @@ select is(
 select link_whop_account(
     tests.get_user_id('oc_seller'), 'user_oc_seller', 'a', 'r', now() + interval '1 hour'
 );
-select is(pg_temp.to_open(), :'paid', 'once both linked, the paid order wants its channel, and only it');
+create temporary table first_claim as select * from claim_whop_dm_channels(100);
 select is(
-    (
-        select format('%s %s %s', buyer_whop_user_id, seller_whop_user_id, channel_name)
-        from whop_dm_channels_to_open(10)
-    ),
+    (select string_agg(order_id::text, ' ') from first_claim),
+    :'paid',
+    'once both linked, the paid order wants its channel, and only it'
+);
+select is(
+    (select format('%s %s %s', buyer_whop_user_id, seller_whop_user_id, channel_name) from first_claim),
     format(
         'user_oc_buyer user_oc_seller GigFlow order %s: I will talk your project through', left(:'paid', 8)
     ),
     'between the buyer''s and the seller''s Whop accounts, named after the order'
 );
+select is(pg_temp.to_open(), 'nothing', 'a claimed chat is leased: a second worker does not ask Whop too');
 
 -- Chat tokens only for a real conversation --------------------------------------------
 select throws_ok(
@@ -116,7 +119,11 @@ select is(
     'dmc_oc_1',
     'the channel Whop made becomes the order''s chat'
 );
-select is(pg_temp.to_open(), 'nothing', 'and leaves the work list');
+select is(
+    (select count(*)::integer from claim_whop_dm_channels(10, :'paid')),
+    0,
+    'and is wanted no more, even by name'
+);
 select is(
     attach_whop_dm_channel(:'paid', 'dmc_oc_other', 'user_oc_buyer', 'user_oc_seller'),
     'dmc_oc_1',
@@ -179,7 +186,7 @@ select is(
 );
 select is(
     (
-        select buyer_whop_user_id from whop_dm_channels_to_open(10)
+        select buyer_whop_user_id from claim_whop_dm_channels(10)
         where order_id = :'paid'
     ),
     'user_oc_buyer_2',
@@ -198,7 +205,7 @@ select ok(
 );
 select is(pg_temp.to_open(), 'nothing', 'so the work list skips it for now');
 select is(
-    (select order_id from whop_dm_channels_to_open(10, :'paid')),
+    (select order_id from claim_whop_dm_channels(10, :'paid')),
     :'paid'::uuid,
     'but a party asking for the chat gets it tried at once'
 );
@@ -206,7 +213,7 @@ select is(
 -- A new order between linked parties wants its channel as it is paid ----------------
 select (create_pending_order(tests.get_user_id('oc_buyer'), :'gig', 'basic')).id as second \gset
 select is(
-    (select count(*)::integer from whop_dm_channels_to_open(10, :'second')),
+    (select count(*)::integer from claim_whop_dm_channels(10, :'second')),
     0,
     'an order waiting for payment wants no channel'
 );
@@ -215,7 +222,7 @@ select tests.pay_order(:'second');
 select tests.authenticate_as_service_role();
 select is(
     (
-        select buyer_whop_user_id || ' ' || seller_whop_user_id from whop_dm_channels_to_open(10)
+        select buyer_whop_user_id || ' ' || seller_whop_user_id from claim_whop_dm_channels(10)
         where order_id = :'second'
     ),
     'user_oc_buyer_2 user_oc_seller',

@@ -12,8 +12,9 @@
 -- Order chat: orders.whop_dm_channel_id, readable by the order's parties under the
 -- orders policies; private.order_dm_channels records which orders want a channel (paid
 -- before any cancellation, both parties linked Whop: on payment and on linking), between
--- which Whop accounts, and the worker's attempts. order_chat decides who gets a chat
--- token (GF002 for a party without a linked Whop account).
+-- which Whop accounts, and the worker's attempts (claim_whop_dm_channels leases them).
+-- order_chat decides who gets a chat token (GF002 for a party without a linked Whop
+-- account).
 --
 -- Data carried by hand: flows in progress are dropped (they have no browser binding and
 -- could never complete under the new rule; their users start again).
@@ -334,6 +335,52 @@ begin
 end;
 $function$;
 
+create or replace function public.claim_whop_dm_channels(
+    max_orders integer default 20,
+    only_order uuid default null::uuid
+)
+returns table (
+    order_id uuid,
+    buyer_whop_user_id text,
+    seller_whop_user_id text,
+    channel_name text
+)
+language plpgsql
+security definer
+set search_path to ''
+as $function$
+begin
+    if only_order is not null then
+        perform private.want_whop_dm_channels(for_order => only_order);
+    end if;
+    return query
+    with claimed as (
+        select d.order_id from private.order_dm_channels as d
+        where d.whop_dm_channel_id is null
+            and (d.order_id = only_order or (only_order is null and d.retry_at <= pg_catalog.now()))
+        order by d.retry_at
+        limit least(greatest(coalesce(max_orders, 20), 1), 100)
+        for update skip locked
+    ),
+
+    leased as (
+        update private.order_dm_channels as d
+        set retry_at = pg_catalog.now() + interval '2 minutes'
+        from claimed as c
+        where d.order_id = c.order_id
+        returning d.order_id, d.buyer_whop_user_id, d.seller_whop_user_id
+    )
+
+    select
+        l.order_id,
+        l.buyer_whop_user_id,
+        l.seller_whop_user_id,
+        pg_catalog.left(format('GigFlow order %s: %s', pg_catalog.left(o.id::text, 8), o.gig_title), 100)
+    from leased as l
+    join public.orders as o on o.id = l.order_id;
+end;
+$function$;
+
 create or replace function public.consume_whop_oauth_state(
     state_hash text,
     browser_binding_hash text default null::text,
@@ -484,41 +531,6 @@ as $function$
     returning d.retry_at
 $function$;
 
-create or replace function public.whop_dm_channels_to_open(
-    max_orders integer default 20,
-    only_order uuid default null::uuid
-)
-returns table (
-    order_id uuid,
-    buyer_whop_user_id text,
-    seller_whop_user_id text,
-    channel_name text
-)
-language plpgsql
-security definer
-set search_path to ''
-as $function$
-begin
-    if only_order is not null then
-        perform private.want_whop_dm_channels(for_order => only_order);
-    end if;
-    return query
-    select
-        d.order_id,
-        d.buyer_whop_user_id,
-        d.seller_whop_user_id,
-        pg_catalog.left(
-            format('GigFlow order %s: %s', pg_catalog.left(o.id::text, 8), o.gig_title), 100
-        )
-    from private.order_dm_channels as d
-    join public.orders as o on o.id = d.order_id
-    where d.whop_dm_channel_id is null
-        and (d.order_id = only_order or (only_order is null and d.retry_at <= pg_catalog.now()))
-    order by d.retry_at
-    limit least(greatest(coalesce(max_orders, 20), 1), 100);
-end;
-$function$;
-
 create or replace function public.whop_sign_in_user(
     whop_user_id text
 )
@@ -580,6 +592,10 @@ revoke all on function public.begin_whop_oauth(text, uuid, text, text, text, int
 grant execute on function public.begin_whop_oauth(text, uuid, text, text, text, integer) to postgres,
 service_role;
 
+revoke all on function public.claim_whop_dm_channels(integer, uuid) from public;
+
+grant execute on function public.claim_whop_dm_channels(integer, uuid) to postgres, service_role;
+
 revoke all on function public.consume_whop_oauth_state(text, text, uuid) from public;
 
 grant execute on function public.consume_whop_oauth_state(text, text, uuid) to postgres, service_role;
@@ -591,10 +607,6 @@ grant execute on function public.order_chat(uuid, uuid) to postgres, service_rol
 revoke all on function public.record_whop_dm_channel_failure(uuid, text) from public;
 
 grant execute on function public.record_whop_dm_channel_failure(uuid, text) to postgres, service_role;
-
-revoke all on function public.whop_dm_channels_to_open(integer, uuid) from public;
-
-grant execute on function public.whop_dm_channels_to_open(integer, uuid) to postgres, service_role;
 
 revoke all on function public.whop_sign_in_user(text) from public;
 
@@ -619,6 +631,11 @@ anon,
 authenticated,
 service_role;
 grant execute on function public.begin_whop_oauth(text, uuid, text, text, text, integer) to service_role;
+revoke all on function public.claim_whop_dm_channels(integer, uuid) from public,
+anon,
+authenticated,
+service_role;
+grant execute on function public.claim_whop_dm_channels(integer, uuid) to service_role;
 revoke all on function public.consume_whop_oauth_state(text, text, uuid) from public,
 anon,
 authenticated,
@@ -631,10 +648,5 @@ anon,
 authenticated,
 service_role;
 grant execute on function public.record_whop_dm_channel_failure(uuid, text) to service_role;
-revoke all on function public.whop_dm_channels_to_open(integer, uuid) from public,
-anon,
-authenticated,
-service_role;
-grant execute on function public.whop_dm_channels_to_open(integer, uuid) to service_role;
 revoke all on function public.whop_sign_in_user(text) from public, anon, authenticated, service_role;
 grant execute on function public.whop_sign_in_user(text) to service_role;
