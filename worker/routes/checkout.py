@@ -139,7 +139,10 @@ async def confirm_checkout(
     """For the checkout return page: ask Whop about the order's payment and hand Whop's
     answer to SQL, exactly as its webhook would. Only the order's buyer may ask."""
     lookup = {"target_order_id": request.order_id, "buyer_id": user.user_id}
-    order: dict[str, Any] = await run_in_threadpool(found.db.rpc, "checkout_to_confirm", lookup)
+    # A set-returning function: one row (or a 404 from SQL).
+    order: dict[str, Any] = (await run_in_threadpool(found.db.rpc, "checkout_to_confirm", lookup))[
+        0
+    ]
     if order["ask_whop_about"]:
         payments = await run_in_threadpool(
             lambda: list(
@@ -151,5 +154,5 @@ async def confirm_checkout(
             "apply_whop_checkout_payments",
             wire.plain({"target_order_id": request.order_id, "payments": payments}),
         )
-        order = await run_in_threadpool(found.db.rpc, "checkout_to_confirm", lookup)
+        order = (await run_in_threadpool(found.db.rpc, "checkout_to_confirm", lookup))[0]
     return OrderStatus(order_id=order["order_id"], status=order["status"])
