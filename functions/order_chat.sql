@@ -79,7 +79,9 @@ $$;
 -- named, due or not: someone is waiting for its chat), each named after its order. Each
 -- is leased to the caller for two minutes, so workers running side by side ask Whop
 -- once (asking twice would be harmless: Whop answers with the same channel).
-create or replace function public.claim_whop_dm_channels(max_orders integer default 20, only_order uuid default null)
+create or replace function public.claim_whop_dm_channels(
+    max_orders integer default 20, only_order uuid default null
+)
 returns table (order_id uuid, buyer_whop_user_id text, seller_whop_user_id text, channel_name text)
 language plpgsql
 security definer

@@ -146,49 +146,6 @@ as $$
     where l.whop_user_id = whop_sign_in_user.whop_user_id
 $$;
 
--- A user's link, tokens as ciphertext (none when not linked).
-create or replace function public.whop_account_link(user_id uuid)
-returns table (
-    whop_user_id text,
-    access_token_ciphertext text,
-    refresh_token_ciphertext text,
-    access_expires_at timestamptz
-)
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-    select l.whop_user_id, l.access_token_ciphertext, l.refresh_token_ciphertext, l.access_expires_at
-    from private.whop_oauth_links as l
-    where l.user_id = whop_account_link.user_id
-$$;
-
--- After a refresh: the new tokens, unless the link was removed meanwhile.
-create or replace function public.store_refreshed_whop_tokens(
-    user_id uuid,
-    access_token_ciphertext text,
-    refresh_token_ciphertext text,
-    access_expires_at timestamptz
-)
-returns boolean
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-    update private.whop_oauth_links as l
-    set access_token_ciphertext = store_refreshed_whop_tokens.access_token_ciphertext,
-        refresh_token_ciphertext = coalesce(
-            store_refreshed_whop_tokens.refresh_token_ciphertext, l.refresh_token_ciphertext
-        ),
-        access_expires_at = store_refreshed_whop_tokens.access_expires_at,
-        refreshed_at = pg_catalog.now()
-    where l.user_id = store_refreshed_whop_tokens.user_id;
-    return found;
-end;
-$$;
-
 -- Unlink: the link goes, and its tokens are returned once so the worker can revoke them.
 create or replace function public.unlink_whop_account(user_id uuid)
 returns table (whop_user_id text, access_token_ciphertext text, refresh_token_ciphertext text)
@@ -314,9 +271,6 @@ revoke execute on function public.consume_whop_oauth_state(text, text, uuid) fro
 revoke execute on function public.whop_sign_in_user(text) from public, anon, authenticated;
 revoke execute on function public.link_whop_account(uuid, text, text, text, timestamptz, text)
 from public, anon, authenticated;
-revoke execute on function public.whop_account_link(uuid) from public, anon, authenticated;
-revoke execute on function public.store_refreshed_whop_tokens(uuid, text, text, timestamptz)
-from public, anon, authenticated;
 revoke execute on function public.unlink_whop_account(uuid) from public, anon, authenticated;
 revoke execute on function public.my_whop_link() from public, anon, authenticated;
 revoke execute on function public.save_whop_webhook_endpoint(text, text, text[], text)
@@ -329,8 +283,6 @@ grant execute on function public.begin_whop_oauth(text, uuid, text, text, text, 
 grant execute on function public.consume_whop_oauth_state(text, text, uuid) to service_role;
 grant execute on function public.whop_sign_in_user(text) to service_role;
 grant execute on function public.link_whop_account(uuid, text, text, text, timestamptz, text) to service_role;
-grant execute on function public.whop_account_link(uuid) to service_role;
-grant execute on function public.store_refreshed_whop_tokens(uuid, text, text, timestamptz) to service_role;
 grant execute on function public.unlink_whop_account(uuid) to service_role;
 grant execute on function public.my_whop_link() to authenticated;
 grant execute on function public.save_whop_webhook_endpoint(text, text, text[], text) to service_role;

@@ -19,8 +19,13 @@
 -- Data carried by hand: flows in progress are dropped (they have no browser binding and
 -- could never complete under the new rule; their users start again).
 
--- squawk: the two functions dropped are replaced below with their new signatures; only
--- the worker (service_role) called them, and it changes with this migration.
+-- The worker no longer asks SQL for the OAuth token of a user (chat tokens are minted
+-- for the user's Whop id) nor for the order's participant (order_chat replaces it):
+-- order_participant, whop_account_link and store_refreshed_whop_tokens go.
+
+-- squawk: begin_whop_oauth and consume_whop_oauth_state are replaced below with their new
+-- signatures; the three others have no caller left. Only the worker (service_role) called
+-- any of them, and it changes with this migration.
 -- squawk-ignore-file ban-drop-function
 
 set local lock_timeout = '5s';
@@ -31,6 +36,12 @@ set local check_function_bodies = off;
 drop function public.begin_whop_oauth(uuid, text, text, integer);
 
 drop function public.consume_whop_oauth_state(text);
+
+drop function public.order_participant(uuid, uuid);
+
+drop function public.store_refreshed_whop_tokens(uuid, text, text, timestamp with time zone);
+
+drop function public.whop_account_link(uuid);
 
 create table private.order_dm_channels (
     order_id uuid not null,
