@@ -7,7 +7,9 @@ webhooks: a seller onboards and is verified, publishes a gig; a buyer finds it, 
 briefs, gets a delivery file from Storage (a stranger cannot), asks for a revision,
 accepts; both review; a second order is paid with its webhook lost, recovered by
 reconciliation, and partly refunded by Whop and by an operator; the seller picks one of
-her payout methods at Whop and withdraws to it.
+her payout methods at Whop and withdraws to it. The buyer is new to GigFlow and signs in
+with Whop; the seller links her Whop account; the paid order's chat is a Whop DM channel
+between them, with a chat token for each.
 Everything it starts, it stops.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import psycopg
 
 from devstack import dbbuild
@@ -97,6 +100,71 @@ class Story:
         stack.services.db.rpc("publish_gig", {"gig_id": gig_id})
         self.say(f"gig {gig_id} published (the KYC gate let it through)")
         return maya, company_id, str(gig_id)
+
+    def seller_links_whop(self, maya: Actor) -> None:
+        stack = self.stack
+        self.step("Maya links her Whop account (for the order chat): POST /oauth/whop/start")
+        browser = stack.browser()
+        authorize_url = browser.start_linking(maya)
+        self.say("the answer sets an HttpOnly, Secure, SameSite=Lax cookie bound to the flow")
+        back = stack.emulator.approve_oauth(
+            authorize_url, whop_user_id="user_maya", email="maya@people.example", name="Maya"
+        )
+        landed = browser.land(back)
+        self.say(f"she approves at Whop; the callback (her cookie came back) sends her to {landed}")
+        link = stack.rpc(maya, "my_whop_link")[0]
+        self.say(f"linked to Whop user {link['whop_user_id']} (the OAuth sub, never an e-mail)")
+
+    def buyer_signs_in_with_whop(self) -> Actor:
+        stack = self.stack
+        self.step('Sam, new to GigFlow, clicks "Continue with Whop": GET /oauth/whop/sign-in')
+        browser = stack.browser()
+        authorize_url = browser.start_sign_in()
+        back = stack.emulator.approve_oauth(
+            authorize_url,
+            whop_user_id="user_sam",
+            email="sam@people.example",
+            username="sam_rivera",
+            name="Sam Rivera",
+        )
+        landed = browser.land(back)
+        fragment = dict(httpx.QueryParams(landed.fragment))
+        self.say(
+            f"back from Whop: {landed.copy_with(fragment=None)}"
+            f" with a one-time token hash in the fragment ({fragment['token_hash'][:12]}…)"
+        )
+        sam = stack.verify_magic_link(fragment["token_hash"])
+        profile = stack.sql("select username from public.profiles where id = %s", (sam.user_id,))[0]
+        self.say(
+            f"the frontend's supabase.auth.verifyOtp({{type: 'magiclink', token_hash}}) gives"
+            f" a session: user {sam.user_id}, profile @{profile['username']}, made through"
+            " Supabase Auth's admin API and linked to Whop user"
+            f" {stack.rpc(sam, 'my_whop_link')[0]['whop_user_id']}"
+        )
+        return sam
+
+    def order_chat(self, maya: Actor, sam: Actor, order_id: str) -> None:
+        stack = self.stack
+        self.step("The paid order's chat: a Whop DM channel between Sam's and Maya's Whop users")
+        channel_id = wait_for(
+            lambda: self.order(order_id)["whop_dm_channel_id"], "the order's chat channel"
+        )
+        channel = stack.emulator.dm_channels[channel_id]
+        members = ", ".join(stack.emulator.dm_members[channel_id])
+        self.say(f'{channel_id} "{channel["name"]}" between {members}, in the platform\'s company')
+        for actor in (sam, maya):
+            token = self.post(actor, "/tokens/chat", {"order_id": order_id})
+            minted = stack.emulator.access_tokens[token["token"]]
+            self.say(
+                f"POST /tokens/chat as the {token['role']}: their own Whop token (user"
+                f" {minted['user_id']}, {', '.join(minted['scoped_actions'])}) for"
+                f" channel {token['channel_id']}"
+            )
+        stranger = stack.sign_up("chat_lurker", "Chat Lurker")
+        refused = stack.http.post(
+            "/tokens/chat", json={"order_id": order_id}, headers=stranger.headers
+        )
+        self.say(f"a stranger asking for it: {refused.status_code} {refused.json()['code']}")
 
     def buyer_orders(self, gig_id: str, buyer: Actor) -> tuple[str, dict[str, Any]]:
         stack = self.stack
@@ -351,9 +419,11 @@ def run(cluster: LocalCluster) -> None:
             print(f"worker on {stack.worker_url}, Whop emulator on {stack.emulator.public_url}")
             story = Story(stack)
             maya, company_id, gig_id = story.seller_joins()
-            sam = stack.sign_up("sam_rivera", "Sam Rivera")
+            story.seller_links_whop(maya)
+            sam = story.buyer_signs_in_with_whop()
             first_order, checkout = story.buyer_orders(gig_id, sam)
             story.pay(sam, first_order, checkout["checkout_id"])
+            story.order_chat(maya, sam, first_order)
             story.work_happens(maya, sam, first_order)
             second_order = story.partial_refund(sam, gig_id)
             story.operator_refund(second_order)

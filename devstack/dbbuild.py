@@ -30,10 +30,12 @@ CONFIG_FILE = SUPABASE_DIR / "config.toml"
 PLATFORM_STANDIN = REPO / "supabase" / "local" / "platform.sql"
 STANDIN_MARKER = "gigflow local stand-in for the Supabase auth schema"
 STORAGE_STANDIN_MARKER = "gigflow local stand-in for the Supabase storage schema"
-# Each piece of the platform stand-in, applied when the schema it makes is missing (so a
-# local cluster built before a piece existed gains it on the next reset).
+# Each piece of the platform stand-in, applied when the schema (or, for a dotted name,
+# the table) it makes is missing, in this order (so a local cluster built before a piece
+# existed gains it on the next reset).
 STANDINS = (
     ("auth", PLATFORM_STANDIN),
+    ("auth.one_time_tokens", REPO / "supabase" / "local" / "auth_tokens.sql"),
     ("storage", REPO / "supabase" / "local" / "storage.sql"),
     ("realtime", REPO / "supabase" / "local" / "realtime.sql"),
 )
@@ -146,6 +148,14 @@ def _has_schema(conn: psycopg.Connection, schema: str) -> bool:
     return bool(row and row[0])
 
 
+def _has(conn: psycopg.Connection, name: str) -> bool:
+    """Whether the database has this schema, or (a dotted name) this table."""
+    if "." not in name:
+        return _has_schema(conn, name)
+    row = conn.execute("select to_regclass(%s) is not null", (name,)).fetchone()
+    return bool(row and row[0])
+
+
 def has_platform(conn: psycopg.Connection) -> bool:
     return _has_schema(conn, "auth")
 
@@ -160,12 +170,12 @@ def _is_local_standin(conn: psycopg.Connection, schema: str, marker: str) -> boo
 
 
 def apply_platform_standin(admin_url: str) -> list[str]:
-    """Create each piece of the platform stand-in whose schema the database lacks; the
-    schemas it created."""
+    """Create each piece of the platform stand-in whose schema (or table) the database
+    lacks; the pieces it created."""
     created = []
     with psycopg.connect(admin_url, autocommit=True, prepare_threshold=None) as conn:
         for schema, path in STANDINS:
-            if not _has_schema(conn, schema):
+            if not _has(conn, schema):
                 with conn.transaction():
                     # The stand-in refuses, as hosted projects do, changes to the platform's
                     # tables, except while it builds them itself.

@@ -12,11 +12,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from typing import Any, TypeVar
 
 import httpx
 import psycopg
 from psycopg.rows import dict_row
+from supabase_auth import SyncGoTrueClient
 
 from devstack import localauth
 from devstack.serving import BackgroundServer, free_port
@@ -68,6 +70,77 @@ PAYOUT_STATUS_OF_KYC = {
 }
 
 
+# The frontend's pages a browser returns to when a Whop OAuth flow ends (nothing serves
+# them here: a browser's last stop is the redirect to one).
+FRONTEND = "http://127.0.0.1:3000"
+OAUTH_DONE_URL = f"{FRONTEND}/whop/done"
+OAUTH_ERROR_URL = f"{FRONTEND}/whop/error"
+
+
+class Browser:
+    """One person's browser talking to the worker: it keeps the cookies the worker sets
+    and sends them back (as a browser does for http://127.0.0.1, a secure context even
+    for `Secure` cookies), and follows no redirect by itself."""
+
+    def __init__(self, worker_url: str) -> None:
+        self._http = httpx.Client(base_url=worker_url, timeout=20, follow_redirects=False)
+        self._worker = httpx.URL(worker_url)
+        self.cookies: dict[str, str] = {}
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        actor: Actor | None = None,
+        json_body: object = None,
+    ) -> httpx.Response:
+        target = httpx.URL(url)
+        if target.is_absolute_url and (target.host, target.port) != (
+            self._worker.host,
+            self._worker.port,
+        ):
+            raise ValueError(f"this browser only visits the worker, not {url}")
+        headers = dict(actor.headers) if actor else {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = self._http.request(method, url, headers=headers, json=json_body)
+        for header in response.headers.get_list("set-cookie"):
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response
+
+    def start_linking(self, actor: Actor) -> str:
+        """The signed-in user clicks "Link Whop": the authorize URL to go to."""
+        started = self.request("POST", "/oauth/whop/start", actor=actor)
+        if started.status_code != 200:
+            raise RuntimeError(f"starting to link answered {started.status_code}: {started.text}")
+        return str(started.json()["authorize_url"])
+
+    def start_sign_in(self) -> str:
+        """A visitor clicks "Continue with Whop": where the worker sends them."""
+        started = self.request("GET", "/oauth/whop/sign-in")
+        if started.status_code != 303:
+            raise RuntimeError(f"signing in answered {started.status_code}: {started.text}")
+        return started.headers["location"]
+
+    def land(self, url: str) -> httpx.URL:
+        """The browser follows Whop's redirect back to the worker: the frontend page the
+        worker sends it on to."""
+        landed = self.request("GET", url)
+        if landed.status_code != 303:
+            raise RuntimeError(f"the callback answered {landed.status_code}: {landed.text}")
+        return httpx.URL(landed.headers["location"])
+
+
 class OfflineStack:
     def __init__(
         self, database_url: str, gotrue_url: str, *, inbox_poll_seconds: float = 0.2
@@ -75,11 +148,17 @@ class OfflineStack:
         self.database_url = database_url
         self.gotrue_url = gotrue_url
         self.jwt_secret = secrets.token_urlsafe(32)
+        self.anon_key = localauth.api_key(self.jwt_secret, "anon")
+        self.service_role_key = localauth.api_key(self.jwt_secret, "service_role")
         self.emulator = WhopEmulator(
             api_key="apik_" + secrets.token_urlsafe(24),
             webhook_secret="ws_" + secrets.token_urlsafe(24),
         )
         self._emulator_server = BackgroundServer(self.emulator.app())
+        # Supabase Auth's stand-in, writing auth.users as GoTrue does (gotrue_url).
+        self.auth = localauth.LocalAuth(gotrue_url, self.jwt_secret, site_url=FRONTEND)
+        self._auth_server = BackgroundServer(self.auth.app())
+        self._browsers: list[Browser] = []
         self.encryption_key = new_key()
         self._inbox_poll_seconds = inbox_poll_seconds
         self._stop_background: threading.Event | None = None
@@ -88,6 +167,8 @@ class OfflineStack:
     def start(self) -> OfflineStack:
         self._emulator_server.start()
         self.emulator.public_url = self._emulator_server.url
+        self._auth_server.start()
+        self.auth.public_url = self._auth_server.url
         self._adopt_linked_companies()
         worker_port = free_port()
         worker_url = f"http://127.0.0.1:{worker_port}"
@@ -100,6 +181,11 @@ class OfflineStack:
             whop_oauth_client_secret=self.emulator.oauth_client_secret,
             whop_oauth_redirect_uri=f"{worker_url}/oauth/whop/callback",
             whop_oauth_base_url=self._emulator_server.url,
+            oauth_done_url=OAUTH_DONE_URL,
+            oauth_error_url=OAUTH_ERROR_URL,
+            # Supabase Auth's admin API (signing in with Whop); no Storage API here.
+            supabase_auth_url=f"{self._auth_server.url}/auth/v1",
+            supabase_service_role_key=self.service_role_key,
             jwt_secret=self.jwt_secret,
             whop_api_key=self.emulator.api_key,
             whop_api_base_url=f"{self._emulator_server.url}/api/v1",
@@ -124,7 +210,10 @@ class OfflineStack:
             for thread in self._threads:
                 thread.join(timeout=10)
         self.http.close()
+        for browser in self._browsers:
+            browser.close()
         self._worker_server.stop()
+        self._auth_server.stop()
         self._emulator_server.stop()
 
     def __enter__(self) -> OfflineStack:
@@ -146,6 +235,36 @@ class OfflineStack:
         app_metadata = {"user_role": "admin"} if admin else {}
         token = localauth.access_token(self.jwt_secret, user_id, email, app_metadata=app_metadata)
         return Actor(display_name, user_id, email, token, app_metadata)
+
+    def browser(self) -> Browser:
+        """A new browser, with no cookies yet."""
+        opened = Browser(self.worker_url)
+        self._browsers.append(opened)
+        return opened
+
+    def verify_magic_link(self, token_hash: str) -> Actor:
+        """What the frontend does with a sign-in's token hash: `supabase.auth.verifyOtp({
+        type: 'magiclink', token_hash })`, through supabase-py's own client, against the
+        Auth stand-in; the signed-in user, holding the session's access token."""
+        with httpx.Client(timeout=10) as http:
+            client = SyncGoTrueClient(
+                url=f"{self.auth.public_url}/auth/v1",
+                headers={"apikey": self.anon_key},
+                http_client=http,
+                persist_session=False,
+                auto_refresh_token=False,
+            )
+            session = client.verify_otp({"type": "magiclink", "token_hash": token_hash}).session
+        if session is None:
+            raise RuntimeError("verifying the magic link gave no session")
+        user = session.user
+        return Actor(
+            str(user.user_metadata.get("display_name") or user.email),
+            user.id,
+            user.email or "",
+            session.access_token,
+            dict(user.app_metadata),
+        )
 
     def rpc(self, actor: Actor, function: str, args: dict[str, Any] | None = None) -> Result:
         """An RPC as the frontend makes it: PostgREST's role and claims for this user."""

@@ -500,6 +500,8 @@ begin
                     set attribution = a.attribution || excluded.attribution, updated_at = at;
             end if;
             details := details - 'attribution';
+            -- The order's chat, between the parties' Whop accounts (functions/order_chat.sql).
+            perform private.want_whop_dm_channels(for_order => after.id);
         else
             null;
     end case;

@@ -4,9 +4,16 @@
 -- the worker's settings, never in the database. Service role only, except that a user
 -- may see whether their own Whop account is linked.
 
--- Start a Whop OAuth sign-in: remember the state (by its hash) and the PKCE verifier.
+-- Start a Whop OAuth flow: remember the state (by its hash), the browser it is bound to
+-- (the hash of the nonce in the browser's cookie), the user who links (none to sign in)
+-- and the PKCE verifier.
 create or replace function public.begin_whop_oauth(
-    user_id uuid, state_hash text, code_verifier_ciphertext text, lifetime_seconds integer default 600
+    purpose text,
+    user_id uuid,
+    state_hash text,
+    browser_binding_hash text,
+    code_verifier_ciphertext text,
+    lifetime_seconds integer default 600
 )
 returns timestamptz
 language plpgsql
@@ -19,38 +26,72 @@ begin
     if lifetime_seconds is null or lifetime_seconds not between 60 and 3600 then
         raise exception using errcode = '22023', message = 'lifetime_seconds must be between 60 and 3600';
     end if;
-    if pg_catalog.char_length(coalesce(state_hash, '')) <> 64 then
-        raise exception using errcode = '22023', message = 'state_hash must be a hex SHA-256';
+    if pg_catalog.char_length(coalesce(state_hash, '')) <> 64
+        or pg_catalog.char_length(coalesce(browser_binding_hash, '')) <> 64 then
+        raise exception using
+            errcode = '22023', message = 'state_hash and browser_binding_hash must be hex SHA-256';
+    end if;
+    if purpose is null or purpose not in ('link', 'sign_in') then
+        raise exception using errcode = '22023', message = 'purpose must be link or sign_in';
+    end if;
+    if (purpose = 'link') <> (begin_whop_oauth.user_id is not null) then
+        raise exception using
+            errcode = '22023', message = 'linking names the user who links; signing in names none';
     end if;
     delete from private.whop_oauth_states as s where s.expires_at < pg_catalog.now() - interval '1 day';
-    insert into private.whop_oauth_states (state_hash, user_id, code_verifier_ciphertext, expires_at)
-    values (state_hash, user_id, code_verifier_ciphertext, expires);
+    insert into private.whop_oauth_states (
+        state_hash, purpose, user_id, browser_binding_hash, code_verifier_ciphertext, expires_at
+    )
+    values (state_hash, purpose, user_id, browser_binding_hash, code_verifier_ciphertext, expires);
     return expires;
 end;
 $$;
 
--- Finish it: the state is good once, before it expires.
-create or replace function public.consume_whop_oauth_state(state_hash text)
-returns table (user_id uuid, code_verifier_ciphertext text)
+-- Finish it: a live state is used up by the first attempt, whoever makes it, so a code
+-- that leaks with a state can never be tried again. The flow goes on only for the user
+-- who started it (a link completed with that user's token) or, without a user's token,
+-- for the browser that started it (its cookie); `refusal` says why not:
+--   user_mismatch     another signed-in user completed someone else's link;
+--   browser_mismatch  the browser completing it is not the one that started it.
+-- An unknown, expired or used state is refused outright (42501).
+create or replace function public.consume_whop_oauth_state(
+    state_hash text, browser_binding_hash text default null, completing_user_id uuid default null
+)
+returns table (purpose text, user_id uuid, code_verifier_ciphertext text, refusal text)
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+    started private.whop_oauth_states;
+    why text;
 begin
-    return query
     update private.whop_oauth_states as s
     set used_at = pg_catalog.now()
     where s.state_hash = consume_whop_oauth_state.state_hash
         and s.used_at is null and s.expires_at > pg_catalog.now()
-    returning s.user_id, s.code_verifier_ciphertext;
-    if not found then
+    returning s.* into started;
+    if started.state_hash is null then
         raise exception using errcode = '42501', message = 'unknown, expired or already used OAuth state';
     end if;
+    why := case
+        when started.purpose = 'link' and completing_user_id is not null
+            then case when completing_user_id = started.user_id then null else 'user_mismatch' end
+        when browser_binding_hash is not distinct from started.browser_binding_hash then null
+        else 'browser_mismatch'
+    end;
+    return query select
+        started.purpose,
+        started.user_id,
+        case when why is null then started.code_verifier_ciphertext end,
+        why;
 end;
 $$;
 
 -- Link (or re-link) a user's Whop account by the Whop user id Whop vouched for. One Whop
--- account belongs to one user.
+-- account belongs to one user: linking one that another user holds is refused (23505),
+-- never moved. The user's paid orders then want their chat channels (a new Whop account
+-- gets new channels: functions/order_chat.sql).
 create or replace function public.link_whop_account(
     user_id uuid,
     whop_user_id text,
@@ -87,51 +128,22 @@ begin
         scope = excluded.scope,
         linked_at = pg_catalog.now(),
         refreshed_at = null;
+    perform private.want_whop_dm_channels(for_user => link_whop_account.user_id);
     return pg_catalog.now();
 end;
 $$;
 
--- A user's link, tokens as ciphertext (none when not linked).
-create or replace function public.whop_account_link(user_id uuid)
-returns table (
-    whop_user_id text,
-    access_token_ciphertext text,
-    refresh_token_ciphertext text,
-    access_expires_at timestamptz
-)
+-- Signing in with Whop: the GigFlow user the Whop account is linked to, if any. Only the
+-- link counts: an e-mail address never makes an account anyone's.
+create or replace function public.whop_sign_in_user(whop_user_id text)
+returns uuid
 language sql
 stable
 security definer
 set search_path = ''
 as $$
-    select l.whop_user_id, l.access_token_ciphertext, l.refresh_token_ciphertext, l.access_expires_at
-    from private.whop_oauth_links as l
-    where l.user_id = whop_account_link.user_id
-$$;
-
--- After a refresh: the new tokens, unless the link was removed meanwhile.
-create or replace function public.store_refreshed_whop_tokens(
-    user_id uuid,
-    access_token_ciphertext text,
-    refresh_token_ciphertext text,
-    access_expires_at timestamptz
-)
-returns boolean
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-    update private.whop_oauth_links as l
-    set access_token_ciphertext = store_refreshed_whop_tokens.access_token_ciphertext,
-        refresh_token_ciphertext = coalesce(
-            store_refreshed_whop_tokens.refresh_token_ciphertext, l.refresh_token_ciphertext
-        ),
-        access_expires_at = store_refreshed_whop_tokens.access_expires_at,
-        refreshed_at = pg_catalog.now()
-    where l.user_id = store_refreshed_whop_tokens.user_id;
-    return found;
-end;
+    select l.user_id from private.whop_oauth_links as l
+    where l.whop_user_id = whop_sign_in_user.whop_user_id
 $$;
 
 -- Unlink: the link goes, and its tokens are returned once so the worker can revoke them.
@@ -253,13 +265,11 @@ begin
 end;
 $$;
 
-revoke execute on function public.begin_whop_oauth(uuid, text, text, integer)
+revoke execute on function public.begin_whop_oauth(text, uuid, text, text, text, integer)
 from public, anon, authenticated;
-revoke execute on function public.consume_whop_oauth_state(text) from public, anon, authenticated;
+revoke execute on function public.consume_whop_oauth_state(text, text, uuid) from public, anon, authenticated;
+revoke execute on function public.whop_sign_in_user(text) from public, anon, authenticated;
 revoke execute on function public.link_whop_account(uuid, text, text, text, timestamptz, text)
-from public, anon, authenticated;
-revoke execute on function public.whop_account_link(uuid) from public, anon, authenticated;
-revoke execute on function public.store_refreshed_whop_tokens(uuid, text, text, timestamptz)
 from public, anon, authenticated;
 revoke execute on function public.unlink_whop_account(uuid) from public, anon, authenticated;
 revoke execute on function public.my_whop_link() from public, anon, authenticated;
@@ -269,11 +279,10 @@ revoke execute on function public.whop_webhook_endpoints() from public, anon, au
 revoke execute on function public.forget_whop_webhook_endpoint(text) from public, anon, authenticated;
 revoke execute on function public.stored_ciphertexts() from public, anon, authenticated;
 revoke execute on function public.replace_ciphertext(text, text, text, text) from public, anon, authenticated;
-grant execute on function public.begin_whop_oauth(uuid, text, text, integer) to service_role;
-grant execute on function public.consume_whop_oauth_state(text) to service_role;
+grant execute on function public.begin_whop_oauth(text, uuid, text, text, text, integer) to service_role;
+grant execute on function public.consume_whop_oauth_state(text, text, uuid) to service_role;
+grant execute on function public.whop_sign_in_user(text) to service_role;
 grant execute on function public.link_whop_account(uuid, text, text, text, timestamptz, text) to service_role;
-grant execute on function public.whop_account_link(uuid) to service_role;
-grant execute on function public.store_refreshed_whop_tokens(uuid, text, text, timestamptz) to service_role;
 grant execute on function public.unlink_whop_account(uuid) to service_role;
 grant execute on function public.my_whop_link() to authenticated;
 grant execute on function public.save_whop_webhook_endpoint(text, text, text[], text) to service_role;

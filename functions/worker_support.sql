@@ -154,33 +154,12 @@ begin
 end;
 $$;
 
--- The caller's part in an order, for its chat: buyer or seller, and nobody else (who
--- learns only that there is no such order).
-create or replace function public.order_participant(target_order_id uuid, user_id uuid)
-returns text
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-    found_order public.orders;
-begin
-    select o.* into found_order from public.orders as o where o.id = target_order_id;
-    if found_order.id is null or order_participant.user_id not in (found_order.buyer_id, found_order.seller_id) then
-        raise exception using errcode = 'P0002', message = format('order %s not found', target_order_id);
-    end if;
-    return case when found_order.buyer_id = order_participant.user_id then 'buyer' else 'seller' end;
-end;
-$$;
-
 revoke execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
 from public, anon, authenticated;
 revoke execute on function public.seller_account_for(uuid) from public, anon, authenticated;
 revoke execute on function public.link_whop_company(uuid, text) from public, anon, authenticated;
 revoke execute on function public.checkout_to_confirm(uuid, uuid) from public, anon, authenticated;
 revoke execute on function public.seller_whop_company(uuid) from public, anon, authenticated;
-revoke execute on function public.order_participant(uuid, uuid) from public, anon, authenticated;
 grant execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
 to service_role;
 grant execute on function public.seller_account_for(uuid) to service_role;
@@ -189,4 +168,3 @@ grant execute on function public.checkout_refused(uuid, text) to service_role;
 grant execute on function public.link_whop_company(uuid, text) to service_role;
 grant execute on function public.checkout_to_confirm(uuid, uuid) to service_role;
 grant execute on function public.seller_whop_company(uuid) to service_role;
-grant execute on function public.order_participant(uuid, uuid) to service_role;

@@ -907,6 +907,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         Insert: {
@@ -955,6 +956,7 @@ export type Database = {
           updated_at?: string
           very_late_at?: string | null
           whop_checkout_id?: string | null
+          whop_dm_channel_id?: string | null
           whop_payment_id?: string | null
         }
         Update: {
@@ -1003,6 +1005,7 @@ export type Database = {
           updated_at?: string
           very_late_at?: string | null
           whop_checkout_id?: string | null
+          whop_dm_channel_id?: string | null
           whop_payment_id?: string | null
         }
         Relationships: [
@@ -1949,6 +1952,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2006,6 +2010,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2063,6 +2068,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2148,6 +2154,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2156,6 +2163,15 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      attach_whop_dm_channel: {
+        Args: {
+          buyer_whop_user_id: string
+          seller_whop_user_id: string
+          target_order_id: string
+          whop_dm_channel_id: string
+        }
+        Returns: string
       }
       become_seller: {
         Args: { headline?: string }
@@ -2180,8 +2196,10 @@ export type Database = {
       }
       begin_whop_oauth: {
         Args: {
+          browser_binding_hash: string
           code_verifier_ciphertext: string
           lifetime_seconds?: number
+          purpose: string
           state_hash: string
           user_id: string
         }
@@ -2235,6 +2253,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2278,10 +2297,25 @@ export type Database = {
           whop_payment_id: string
         }[]
       }
+      claim_whop_dm_channels: {
+        Args: { max_orders?: number; only_order?: string }
+        Returns: {
+          buyer_whop_user_id: string
+          channel_name: string
+          order_id: string
+          seller_whop_user_id: string
+        }[]
+      }
       consume_whop_oauth_state: {
-        Args: { state_hash: string }
+        Args: {
+          browser_binding_hash?: string
+          completing_user_id?: string
+          state_hash: string
+        }
         Returns: {
           code_verifier_ciphertext: string
+          purpose: string
+          refusal: string
           user_id: string
         }[]
       }
@@ -2339,6 +2373,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2420,6 +2455,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2477,6 +2513,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2610,6 +2647,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2619,16 +2657,20 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      order_chat: {
+        Args: { target_order_id: string; user_id: string }
+        Returns: {
+          role: string
+          whop_dm_channel_id: string
+          whop_user_id: string
+        }[]
+      }
       order_files_to_remove: {
         Args: { max_files?: number }
         Returns: {
           order_id: string
           path: string
         }[]
-      }
-      order_participant: {
-        Args: { target_order_id: string; user_id: string }
-        Returns: string
       }
       pause_gig: {
         Args: { gig_id: string }
@@ -2768,6 +2810,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      record_whop_dm_channel_failure: {
+        Args: { error: string; target_order_id: string }
+        Returns: string
+      }
       record_withdrawal: {
         Args: {
           failure_reason?: string
@@ -2905,6 +2951,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -2985,6 +3032,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -3057,6 +3105,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -3246,6 +3295,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -3254,15 +3304,6 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
-      }
-      store_refreshed_whop_tokens: {
-        Args: {
-          access_expires_at: string
-          access_token_ciphertext: string
-          refresh_token_ciphertext: string
-          user_id: string
-        }
-        Returns: boolean
       }
       stored_ciphertexts: {
         Args: Record<PropertyKey, never>
@@ -3351,6 +3392,7 @@ export type Database = {
           updated_at: string
           very_late_at: string | null
           whop_checkout_id: string | null
+          whop_dm_channel_id: string | null
           whop_payment_id: string | null
         }
         SetofOptions: {
@@ -3420,19 +3462,11 @@ export type Database = {
           isSetofReturn: false
         }
       }
-      whop_account_link: {
-        Args: { user_id: string }
-        Returns: {
-          access_expires_at: string
-          access_token_ciphertext: string
-          refresh_token_ciphertext: string
-          whop_user_id: string
-        }[]
-      }
       whop_events_per_call: {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      whop_sign_in_user: { Args: { whop_user_id: string }; Returns: string }
       whop_webhook_endpoints: {
         Args: Record<PropertyKey, never>
         Returns: {

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from whop_emulator.control import WhopControl
-from whop_emulator.state import Obj, WhopApiError, json_body, json_response, new_id, now
+from whop_emulator.state import Obj, WhopApiError, json_body, json_response, new_id, now, page
 from worker.whop.money import cents_from_whop
 
 
@@ -47,7 +47,7 @@ def router(whop: WhopControl) -> APIRouter:
                 for c in whop.companies.values()
                 if parent is None or c["parent_company_id"] == parent
             ]
-        return _page(items, request)
+        return page(items, request)
 
     @api.post("/checkout_configurations")
     async def create_checkout(request: Request) -> Response:
@@ -134,7 +134,7 @@ def router(whop: WhopControl) -> APIRouter:
                 and (not checkouts or p["checkout_configuration_id"] in checkouts)
                 and (not statuses or p["status"] in statuses)
             ]
-        return _page(items, request)
+        return page(items, request)
 
     @api.post("/payments/{payment_id}/refund")
     async def refund_payment(payment_id: str, request: Request) -> Response:
@@ -155,7 +155,7 @@ def router(whop: WhopControl) -> APIRouter:
                 for r in whop.refunds.values()
                 if payment_id is None or r["payment"]["id"] == payment_id
             ]
-        return _page(items, request)
+        return page(items, request)
 
     @api.get("/refunds/{refund_id}")
     def get_refund(refund_id: str) -> Response:
@@ -170,9 +170,19 @@ def router(whop: WhopControl) -> APIRouter:
             raise WhopApiError(
                 422, "invalid_request_error", "give company_id or user_id", "company_id"
             )
-        if company_id:
-            with whop.lock:
+        with whop.lock:
+            if company_id:
                 whop.find(whop.companies, company_id, "company")
+            else:
+                # A token for a Whop user: one Whop knows (never a made-up id).
+                whop.find(whop.users, str(user_id), "user")
+        actions = body.get("scoped_actions")
+        if actions is not None and (
+            not isinstance(actions, list) or not all(isinstance(a, str) for a in actions)
+        ):
+            raise WhopApiError(
+                422, "invalid_request_error", "scoped_actions lists actions", "scoped_actions"
+            )
         now = datetime.now(UTC)
         expires = body.get("expires_at")
         expires_at = (
@@ -193,7 +203,7 @@ def router(whop: WhopControl) -> APIRouter:
                 **token,
                 "company_id": company_id,
                 "user_id": user_id,
-                "scoped_actions": body.get("scoped_actions"),
+                "scoped_actions": actions,
             }
         return json_response(token)
 
@@ -205,7 +215,7 @@ def router(whop: WhopControl) -> APIRouter:
         with whop.lock:
             whop.find(whop.companies, company_id, "company")
             items = list(whop.payout_methods.get(company_id, []))
-        return _page(items, request)
+        return page(items, request)
 
     @api.post("/withdrawals")
     async def create_withdrawal(request: Request) -> Response:
@@ -303,7 +313,7 @@ def router(whop: WhopControl) -> APIRouter:
                 for hook in whop.webhooks.values()
                 if company is None or hook["resource_id"] == company
             ]
-        return _page(items, request)
+        return page(items, request)
 
     @api.delete("/webhooks/{webhook_id}")
     def delete_webhook(webhook_id: str) -> Response:
@@ -363,26 +373,3 @@ def _amount(body: Obj, name: str, prefix: str, *, allow_zero: bool = False) -> D
             f"{prefix}{name}",
         )
     return exact.quantize(Decimal("0.01"))
-
-
-def _page(items: list[Obj], request: Request) -> Response:
-    """Whop's cursor pages: `first`/`after`, answered with data and page_info."""
-    query = request.query_params
-    try:
-        first = max(1, min(int(query.get("first", "25")), 100))
-        start = int(query.get("after", "0") or 0)
-    except ValueError as error:
-        raise WhopApiError(400, "invalid_request_error", "bad cursor") from error
-    chunk = items[start : start + first]
-    end = start + len(chunk)
-    return json_response(
-        {
-            "data": chunk,
-            "page_info": {
-                "start_cursor": str(start) if chunk else None,
-                "end_cursor": str(end) if chunk else None,
-                "has_next_page": end < len(items),
-                "has_previous_page": start > 0,
-            },
-        }
-    )

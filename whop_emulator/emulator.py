@@ -4,7 +4,8 @@ error bodies, and correctly signed Standard Webhooks sent to a configured URL.
 
 The pieces, each a module: `state` (Whop's objects), `delivery` (signed webhooks and
 their faults), `control` (what happens at Whop on its own, as methods and as endpoints
-under `/_emulator/`), `api` (the v1 API), `oauth` (the OAuth provider). This module
+under `/_emulator/`), `api` (the v1 API), `dms` (DM channels, the embedded chat), `oauth`
+(the OAuth provider). This module
 puts them together behind the API key check.
 """
 
@@ -18,10 +19,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whop_emulator import api, control, oauth
+from whop_emulator import api, control, dms, oauth
 from whop_emulator.control import WhopControl
 from whop_emulator.oauth import OAuthProvider
 from whop_emulator.state import SUPPORTED_VERSION, WhopApiError
+
+# What a Whop user's own token may call here: their DMs.
+USER_TOKEN_PATHS = ("/api/v1/dm_channels", "/api/v1/dm_members")
 
 
 @dataclass(kw_only=True)
@@ -41,9 +45,17 @@ class WhopEmulator(WhopControl, OAuthProvider):
         async def authenticate(request: Request, call_next: Callable[..., Any]) -> Response:
             path = request.url.path
             self.requests.append((request.method, path))
+            request.state.whop_user, request.state.whop_actions = None, None
             if path.startswith("/api/v1/"):
-                if request.headers.get("authorization") != f"Bearer {self.api_key}":
-                    return WhopApiError(401, "unauthorized", "invalid API key").response()
+                authorization = request.headers.get("authorization", "")
+                if authorization != f"Bearer {self.api_key}":
+                    # A user's token (minted for them, or their OAuth token) reaches
+                    # only the DM endpoints, as that user.
+                    with self.lock:
+                        bearer = self.token_bearer(authorization.removeprefix("Bearer "))
+                    if bearer is None or not path.startswith(USER_TOKEN_PATHS):
+                        return WhopApiError(401, "unauthorized", "invalid API key").response()
+                    request.state.whop_user, request.state.whop_actions = bearer
                 version = request.headers.get("api-version-date")
                 if version is not None and version != SUPPORTED_VERSION:
                     return WhopApiError(
@@ -71,6 +83,7 @@ class WhopEmulator(WhopControl, OAuthProvider):
             )
 
         app.include_router(api.router(self), prefix="/api/v1")
+        app.include_router(dms.router(self), prefix="/api/v1")
         app.include_router(oauth.router(self), prefix="/oauth")
         app.include_router(control.router(self), prefix="/_emulator")
         return app

@@ -20,28 +20,43 @@ from whop_emulator.state import Obj, WhopApiError, WhopState, json_body, json_re
 class OAuthProvider(WhopState):
     oauth_client_id: str = "app_gigflowlocal"
     oauth_client_secret: str = field(default_factory=lambda: "ocs_" + secrets.token_urlsafe(16))
-    oauth_users: dict[str, Obj] = field(default_factory=dict)
     oauth_codes: dict[str, Obj] = field(default_factory=dict)
     oauth_tokens: dict[str, Obj] = field(default_factory=dict)
 
-    def approve_oauth(self, authorize_url: str, *, whop_user_id: str = "user_gigflowdemo") -> str:
-        """The user signs in at Whop and approves: the redirect back, with a code."""
-        query = httpx.URL(authorize_url).params
-        if query.get("client_id") != self.oauth_client_id:
-            raise WhopApiError(400, "invalid_client", "unknown client_id")
-        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
-            raise WhopApiError(400, "invalid_request", "PKCE with S256 is required")
-        code = secrets.token_urlsafe(24)
+    def add_user(
+        self,
+        whop_user_id: str,
+        *,
+        email: str | None = None,
+        name: str = "Whop User",
+        username: str | None = None,
+    ) -> Obj:
+        """A person with a Whop account (userinfo's shape); kept as first made."""
         with self.lock:
-            self.oauth_users.setdefault(
+            return self.users.setdefault(
                 whop_user_id,
                 {
                     "sub": whop_user_id,
-                    "name": "Whop User",
-                    "preferred_username": whop_user_id,
-                    "email": f"{whop_user_id}@whop.example",
+                    "name": name,
+                    "preferred_username": username or whop_user_id,
+                    "email": email or f"{whop_user_id}@whop.example",
                 },
             )
+
+    def approve_oauth(
+        self,
+        authorize_url: str,
+        *,
+        whop_user_id: str = "user_gigflowdemo",
+        email: str | None = None,
+        name: str = "Whop User",
+        username: str | None = None,
+    ) -> str:
+        """The user signs in at Whop and approves: the redirect back, with a code."""
+        query = self._authorize_request(authorize_url)
+        self.add_user(whop_user_id, email=email, name=name, username=username)
+        code = secrets.token_urlsafe(24)
+        with self.lock:
             self.oauth_codes[code] = {
                 "user": whop_user_id,
                 "challenge": query["code_challenge"],
@@ -49,6 +64,38 @@ class OAuthProvider(WhopState):
                 "scope": query.get("scope", ""),
             }
         return str(httpx.URL(query["redirect_uri"], params={"code": code, "state": query["state"]}))
+
+    def deny_oauth(self, authorize_url: str, error: str = "access_denied") -> str:
+        """The user declines at Whop: the redirect back carries OAuth's error, no code."""
+        query = self._authorize_request(authorize_url)
+        return str(
+            httpx.URL(
+                query["redirect_uri"],
+                params={
+                    "error": error,
+                    "error_description": "The user denied the request",
+                    "state": query["state"],
+                },
+            )
+        )
+
+    def token_bearer(self, token: str) -> tuple[str, frozenset[str] | None] | None:
+        """Access tokens minted for users, and users' OAuth access tokens (their scope)."""
+        minted = super().token_bearer(token)
+        if minted is not None:
+            return minted
+        record = self.oauth_tokens.get("access:" + token)
+        if record is None:
+            return None
+        return str(record["user"]), frozenset(str(record["scope"]).split())
+
+    def _authorize_request(self, authorize_url: str) -> httpx.QueryParams:
+        query = httpx.URL(authorize_url).params
+        if query.get("client_id") != self.oauth_client_id:
+            raise WhopApiError(400, "invalid_client", "unknown client_id")
+        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            raise WhopApiError(400, "invalid_request", "PKCE with S256 is required")
+        return query
 
 
 def router(whop: OAuthProvider) -> APIRouter:
@@ -116,7 +163,7 @@ def router(whop: OAuthProvider) -> APIRouter:
             record = whop.oauth_tokens.get("access:" + bearer)
             if record is None:
                 return refuse(401, "invalid_token", "the access token is unknown or revoked")
-            return json_response(whop.oauth_users[record["user"]])
+            return json_response(whop.users[record["user"]])
 
     @oauth.post("/revoke")
     async def revoke(request: Request) -> Response:

@@ -89,6 +89,13 @@ class WhopState:
     withdrawal_payout_methods: dict[str, str | None] = field(default_factory=dict)
     webhooks: dict[str, Obj] = field(default_factory=dict)
     access_tokens: dict[str, Obj] = field(default_factory=dict)
+    # Whop's user accounts, as its OAuth userinfo shows them (`sub`, name, email...).
+    users: dict[str, Obj] = field(default_factory=dict)
+    # DM channels (their public object) and each one's members, by channel id.
+    dm_channels: dict[str, Obj] = field(default_factory=dict)
+    dm_members: dict[str, list[str]] = field(default_factory=dict)
+    # The company each DM channel is scoped to (None: the users' own Whop DMs).
+    dm_channel_companies: dict[str, str | None] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -196,9 +203,53 @@ class WhopState:
             },
         }
 
+    def find_user(self, reference: str) -> str:
+        """The Whop user id a reference names: a user id, a username or an e-mail."""
+        if reference in self.users:
+            return reference
+        for user_id, user in self.users.items():
+            if reference in (user.get("preferred_username"), user.get("email")):
+                return user_id
+        raise WhopApiError(404, "not_found", f"user {reference} was not found")
+
+    def token_bearer(self, token: str) -> tuple[str, frozenset[str] | None] | None:
+        """Who a user token acts for, and the actions it may take (None: any): an access
+        token minted for a user, or a user's OAuth access token."""
+        minted = self.access_tokens.get(token)
+        if minted is not None and minted.get("user_id"):
+            expires = datetime.fromisoformat(str(minted["expires_at"]).replace("Z", "+00:00"))
+            if expires <= datetime.now(UTC):
+                return None
+            actions = minted.get("scoped_actions")
+            return str(minted["user_id"]), None if actions is None else frozenset(actions)
+        return None
+
     @staticmethod
     def find(table: dict[str, Obj], key: str, what: str) -> Obj:
         found = table.get(key)
         if found is None:
             raise WhopApiError(404, "not_found", f"{what} {key} was not found")
         return found
+
+
+def page(items: list[Obj], request: Request) -> Response:
+    """Whop's cursor pages: `first`/`after`, answered with data and page_info."""
+    query = request.query_params
+    try:
+        first = max(1, min(int(query.get("first", "25")), 100))
+        start = int(query.get("after", "0") or 0)
+    except ValueError as error:
+        raise WhopApiError(400, "invalid_request_error", "bad cursor") from error
+    chunk = items[start : start + first]
+    end = start + len(chunk)
+    return json_response(
+        {
+            "data": chunk,
+            "page_info": {
+                "start_cursor": str(start) if chunk else None,
+                "end_cursor": str(end) if chunk else None,
+                "has_next_page": end < len(items),
+                "has_previous_page": start > 0,
+            },
+        }
+    )

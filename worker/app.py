@@ -20,7 +20,16 @@ from worker.body_limits import JSON_BODY_LIMIT, WEBHOOK_BODY_LIMIT, BodyLimits
 from worker.cors import CrossOrigin
 from worker.deps import Services
 from worker.intake import WebhookIntake
-from worker.routes import admin, checkout, operations, payouts, sellers, webhooks, whop_accounts
+from worker.routes import (
+    admin,
+    chat,
+    checkout,
+    operations,
+    payouts,
+    sellers,
+    webhooks,
+    whop_accounts,
+)
 
 log = logging.getLogger("gigflow.api")
 
@@ -101,6 +110,7 @@ def create_app(
     app.include_router(sellers.router)
     app.include_router(payouts.router)
     app.include_router(whop_accounts.router)
+    app.include_router(chat.router)
     app.include_router(admin.router)
 
     # Starlette runs the middleware added last outermost: request ids on every answer,

@@ -13,6 +13,7 @@ from worker.auth import TokenVerifier
 from worker.db import Database, Identity
 from worker.files import FileStore
 from worker.secretbox import SecretBox
+from worker.supabase_auth import AuthAdmin
 from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
 from worker.whop.oauth import WhopOAuth
@@ -34,13 +35,18 @@ class Services:
     checkout_redirect_url: str | None = None
     secrets: SecretBox | None = None
     oauth: WhopOAuth | None = None
+    # Where a browser goes when a Whop OAuth flow ends (settings: oauth_*_url).
     oauth_done_url: str | None = None
+    oauth_error_url: str | None = None
+    auth_admin: AuthAdmin | None = None
 
     def close(self) -> None:
         self.db.close()
         self.whop.close()
         if self.oauth is not None:
             self.oauth.close()
+        if self.auth_admin is not None:
+            self.auth_admin.close()
 
     def secret_box(self) -> SecretBox:
         if self.secrets is None:
@@ -51,6 +57,14 @@ class Services:
         if self.oauth is None:
             raise errors.Unavailable("Whop OAuth is not configured (GIGFLOW_WHOP_OAUTH_CLIENT_ID)")
         return self.oauth
+
+    def supabase_auth(self) -> AuthAdmin:
+        if self.auth_admin is None:
+            raise errors.Unavailable(
+                "signing in with Whop needs Supabase Auth's admin API: set GIGFLOW_SUPABASE_URL"
+                " (or GIGFLOW_SUPABASE_AUTH_URL) and GIGFLOW_SUPABASE_SERVICE_ROLE_KEY"
+            )
+        return self.auth_admin
 
 
 def services(request: Request) -> Services:

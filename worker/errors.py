@@ -26,6 +26,10 @@ class GigflowError(Exception):
     def body(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
 
+    def as_code(self, other: type[GigflowError]) -> GigflowError:
+        """The same failure told as a more precise kind (its message kept)."""
+        return other(self.message, sqlstate=self.sqlstate)
+
 
 class InvalidInput(GigflowError):
     """A value is malformed, missing or out of range."""
@@ -68,6 +72,74 @@ class SellerNotVerified(Conflict):
     code = "seller_not_verified"
 
 
+class WhopAccountRequired(Conflict):
+    """The caller has no linked Whop account; `link_url` starts linking one."""
+
+    code = "whop_account_required"
+    link_url: str | None = None
+
+    def body(self) -> dict[str, str]:
+        found = super().body()
+        if self.link_url:
+            found["link_url"] = self.link_url
+        return found
+
+
+class ChatChannelPending(Conflict):
+    """The order's chat channel does not exist yet (the other party has not linked Whop)."""
+
+    code = "chat_channel_pending"
+
+
+class WhopAccountTaken(Conflict):
+    """That Whop account is linked to another GigFlow user; it is never moved."""
+
+    code = "whop_account_taken"
+
+
+class EmailInUse(Conflict):
+    """A GigFlow account already has the Whop account's e-mail: sign in to it and link
+    Whop there (an e-mail alone never links accounts)."""
+
+    code = "email_in_use"
+
+
+class WhopEmailMissing(Conflict):
+    """Whop named no e-mail for the account, so no GigFlow account can be made for it."""
+
+    code = "whop_email_missing"
+
+
+class OAuthStateInvalid(Forbidden):
+    """The OAuth state is unknown, expired or already used: start again."""
+
+    code = "oauth_state_invalid"
+
+
+class OAuthBrowserMismatch(Forbidden):
+    """The flow was started in another browser (its cookie did not come back)."""
+
+    code = "oauth_browser_mismatch"
+
+
+class OAuthUserMismatch(Forbidden):
+    """The flow was started by another user than the one completing it."""
+
+    code = "oauth_user_mismatch"
+
+
+class WhopDenied(Forbidden):
+    """Whop did not grant the request (the person declined, or Whop refused it)."""
+
+    code = "whop_denied"
+
+
+class WhopGrantRefused(Forbidden):
+    """Whop refused the authorization code or token (used, expired or forged)."""
+
+    code = "whop_grant_refused"
+
+
 class PayloadTooLarge(GigflowError):
     """The body is over the route's limit (refused before it is read whole)."""
 
@@ -99,6 +171,10 @@ class ErrorBody(BaseModel):
 
     code: str = Field(examples=["not_found"])
     message: str = Field(examples=["order 6b1f4c3e-2d7a-4c55-9a7e-3f0d2b1c9e8a not found"])
+    link_url: str | None = Field(
+        default=None,
+        description="With `whop_account_required`: POST here to start linking a Whop account.",
+    )
 
 
 def responses(*failures: type[GigflowError]) -> dict[int | str, dict[str, Any]]:
@@ -128,6 +204,7 @@ _BY_SQLSTATE: dict[str, type[GigflowError]] = {
     "40001": Conflict,
     "40P01": Conflict,
     "GF001": SellerNotVerified,
+    "GF002": WhopAccountRequired,
     "22023": InvalidInput,
     "22004": InvalidInput,
     "22P02": InvalidInput,

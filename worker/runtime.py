@@ -1,6 +1,6 @@
 """Wiring: services from settings, and the background loops `gigflow serve` runs beside
 the HTTP API (inbox processing, timers, reconciliation with Whop, removing the files of
-cancelled orders). Any number of worker
+cancelled orders, opening order chats). Any number of worker
 processes may run them: SQL claims events, timers and reconciliation work (SKIP LOCKED,
 leases), so two never do the same work."""
 
@@ -10,12 +10,13 @@ import logging
 import threading
 from collections.abc import Callable
 
-from worker import errors, files, inbox, reconcile, refunds
+from worker import chat, errors, files, inbox, reconcile, refunds
 from worker.auth import TokenVerifier
 from worker.db import Database, PostgresDatabase, SupabaseDatabase
 from worker.deps import Services
 from worker.secretbox import SecretBox
 from worker.settings import Settings, SettingsError
+from worker.supabase_auth import AuthAdmin
 from worker.webhook_signature import WebhookVerifier
 from worker.whop.client import WhopClient
 from worker.whop.oauth import WhopOAuth
@@ -73,6 +74,7 @@ def build_services(settings: Settings) -> Services:
             base_url=str(settings.whop_oauth_base_url),
             scopes=settings.whop_oauth_scopes,
         )
+    auth_admin = settings.auth_admin()
     return Services(
         db=db,
         tokens=TokenVerifier(
@@ -91,6 +93,9 @@ def build_services(settings: Settings) -> Services:
         ),
         secrets=box,
         oauth=oauth,
+        oauth_done_url=str(settings.oauth_done_url) if settings.oauth_done_url else None,
+        oauth_error_url=str(settings.oauth_error_url) if settings.oauth_error_url else None,
+        auth_admin=AuthAdmin(*auth_admin) if auth_admin else None,
     )
 
 
@@ -132,6 +137,9 @@ def start_background(
             lambda: reconcile.reconcile_once(db, services.whop),
             settings.reconcile_interval_seconds,
         ),
+        # Order chats wanted since the last pass (a payment, a party linking Whop): a
+        # cheap look at a small work list, as often as the inbox.
+        "chat": (lambda: chat.open_channels(services), settings.inbox_poll_seconds),
     }
     threads = [
         threading.Thread(

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # The project, for the Storage API and for the supabase transport.
     supabase_url: AnyHttpUrl | None = None
     supabase_service_role_key: SecretStr | None = None
+    # Supabase Auth (its admin API signs people in with Whop): <supabase_url>/auth/v1
+    # unless set apart (a local stand-in of Auth only); it takes the service-role key.
+    supabase_auth_url: AnyHttpUrl | None = None
 
     # User tokens: verified locally with the project's JWT secret (HS256) or its JWKS.
     jwt_secret: SecretStr | None = None
@@ -69,6 +72,11 @@ class Settings(BaseSettings):
         "openid profile email chat:message:create chat:read dms:read dms:message:manage"
         " dms:channel:manage"
     )
+    # The frontend's pages a browser is sent to when a Whop OAuth flow ends: done (with
+    # `result`, and for a sign-in the token hash in the fragment), or refused (with a
+    # `reason` code). Required with Whop OAuth: a browser never lands on raw JSON.
+    oauth_done_url: AnyHttpUrl | None = None
+    oauth_error_url: AnyHttpUrl | None = None
 
     # Keys for the secrets kept in the database (OAuth tokens, webhook secrets): comma-
     # separated Fernet keys, the first encrypts, all decrypt (rotation).
@@ -139,9 +147,11 @@ class Settings(BaseSettings):
                 "GIGFLOW_SUPABASE_URL and GIGFLOW_SUPABASE_SERVICE_ROLE_KEY are required"
                 " when the transport is supabase"
             )
-        if (self.supabase_url is None) != (self.supabase_service_role_key is None):
+        names_a_project = self.supabase_url is not None or self.supabase_auth_url is not None
+        if names_a_project != (self.supabase_service_role_key is not None):
             raise ValueError(
-                "GIGFLOW_SUPABASE_URL and GIGFLOW_SUPABASE_SERVICE_ROLE_KEY go together"
+                "GIGFLOW_SUPABASE_URL (or GIGFLOW_SUPABASE_AUTH_URL) and"
+                " GIGFLOW_SUPABASE_SERVICE_ROLE_KEY go together"
             )
         if self.environment == "production" and self.storage_api() is None:
             raise ValueError(
@@ -162,6 +172,11 @@ class Settings(BaseSettings):
             )
         if any(oauth) and self.token_encryption_keys is None:
             raise ValueError("GIGFLOW_TOKEN_ENCRYPTION_KEYS is required for Whop OAuth")
+        if any(oauth) and (self.oauth_done_url is None or self.oauth_error_url is None):
+            raise ValueError(
+                "GIGFLOW_OAUTH_DONE_URL and GIGFLOW_OAUTH_ERROR_URL are required for Whop OAuth:"
+                " the frontend pages a browser returns to when a flow ends"
+            )
         if self.jwt_secret is None and self.jwks_url is None:
             raise ValueError(
                 "set GIGFLOW_JWT_SECRET (HS256) or GIGFLOW_JWKS_URL to verify user tokens"
@@ -173,6 +188,18 @@ class Settings(BaseSettings):
         if self.supabase_url is None or self.supabase_service_role_key is None:
             return None
         return str(self.supabase_url), self.supabase_service_role_key.get_secret_value()
+
+    def auth_admin(self) -> tuple[str, str] | None:
+        """Supabase Auth's URL and the service-role key for its admin API, when configured."""
+        if self.supabase_service_role_key is None:
+            return None
+        if self.supabase_auth_url is not None:
+            url = str(self.supabase_auth_url)
+        elif self.supabase_url is not None:
+            url = str(self.supabase_url).rstrip("/") + "/auth/v1"
+        else:
+            return None
+        return url.rstrip("/"), self.supabase_service_role_key.get_secret_value()
 
     def encryption_keys(self) -> list[str]:
         if self.token_encryption_keys is None:

@@ -379,6 +379,10 @@ create table public.orders (
     updated_at timestamptz not null default now(),
     -- When the worker finished removing the files of an order cancelled before delivery.
     files_removed_at timestamptz,
+    -- The order's chat: the Whop DM channel between the buyer's and the seller's Whop
+    -- accounts, set once both have linked Whop after payment (attach_whop_dm_channel,
+    -- functions/order_chat.sql, checks it).
+    whop_dm_channel_id text,
     constraint buyer_is_not_the_seller check (buyer_id <> seller_id),
     constraint subtotal_adds_up check (subtotal_cents = package_price_cents + extras_cents),
     constraint fee_and_net_split_the_subtotal check (fee_cents + seller_net_cents = subtotal_cents),

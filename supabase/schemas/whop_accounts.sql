@@ -2,13 +2,20 @@
 -- linked Whop accounts and the platform's webhook endpoints. Private schema only, and the
 -- secrets are ciphertext: the worker encrypts them with keys the database never holds.
 
+-- A flow is bound to the browser that started it (the hash of a nonce kept in an
+-- HttpOnly cookie) and, when it links an account, to the user who started it: whoever
+-- else completes it (another browser, another signed-in user) links nothing. Signing in
+-- with Whop starts with no user: the browser binding is all it has.
 create table private.whop_oauth_states (
     state_hash text primary key check (char_length(state_hash) = 64),
-    user_id uuid not null references public.profiles (id) on delete cascade,
+    user_id uuid references public.profiles (id) on delete cascade,
     code_verifier_ciphertext text not null,
     created_at timestamptz not null default now(),
     expires_at timestamptz not null,
-    used_at timestamptz
+    used_at timestamptz,
+    purpose text not null check (purpose in ('link', 'sign_in')),
+    browser_binding_hash text not null check (char_length(browser_binding_hash) = 64),
+    constraint a_link_names_its_user check ((purpose = 'link') = (user_id is not null))
 );
 create index whop_oauth_states_user_id_idx on private.whop_oauth_states (user_id);
 revoke all on private.whop_oauth_states from public, anon, authenticated;

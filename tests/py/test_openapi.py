@@ -45,10 +45,11 @@ def content_schema(response: dict[str, Any]) -> dict[str, Any] | None:
 def test_every_operation_declares_its_response_model(operations: list[Operation]) -> None:
     assert len(operations) >= 15
     for method, path, operation in operations:
-        successes = {code: r for code, r in operation["responses"].items() if code < "300"}
+        # A browser's stop (the OAuth start and callback) answers with a redirect.
+        successes = {code: r for code, r in operation["responses"].items() if code < "400"}
         assert len(successes) == 1, f"{method} {path}: {sorted(successes)}"
         [(code, response)] = successes.items()
-        if code != "204":
+        if code not in ("204", "303"):
             schema = content_schema(response) or {}
             assert schema.get("$ref", "").startswith("#/components/schemas/"), f"{method} {path}"
 

@@ -167,3 +167,50 @@ def test_a_wildcard_cors_origin_is_refused(environment: pytest.MonkeyPatch, orig
     environment.setenv("GIGFLOW_CORS_ORIGINS", origin)
     with pytest.raises(SettingsError, match=r"GIGFLOW_CORS_ORIGINS: .*no wildcards"):
         load_settings()
+
+
+OAUTH = {
+    "GIGFLOW_WHOP_OAUTH_CLIENT_ID": "app_gigflow",
+    "GIGFLOW_WHOP_OAUTH_CLIENT_SECRET": "ocs_0123456789abcdef",
+    "GIGFLOW_WHOP_OAUTH_REDIRECT_URI": "https://api.gigflow.test/oauth/whop/callback",
+    "GIGFLOW_TOKEN_ENCRYPTION_KEYS": "a" * 43 + "=",
+}
+
+
+def test_whop_oauth_needs_the_frontends_done_and_error_pages(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    for name, value in OAUTH.items():
+        environment.setenv(name, value)
+    with pytest.raises(SettingsError, match="GIGFLOW_OAUTH_DONE_URL and GIGFLOW_OAUTH_ERROR_URL"):
+        load_settings()
+    environment.setenv("GIGFLOW_OAUTH_DONE_URL", "https://app.gigflow.test/whop/done")
+    environment.setenv("GIGFLOW_OAUTH_ERROR_URL", "https://app.gigflow.test/whop/error")
+    settings = load_settings()
+    assert str(settings.oauth_error_url) == "https://app.gigflow.test/whop/error"
+
+
+def test_supabase_auth_is_the_projects_unless_set_apart(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv("GIGFLOW_SUPABASE_URL", "https://project.supabase.test")
+    environment.setenv("GIGFLOW_SUPABASE_SERVICE_ROLE_KEY", "service-role-key-0123456789")
+    assert load_settings().auth_admin() == (
+        "https://project.supabase.test/auth/v1",
+        "service-role-key-0123456789",
+    )
+    environment.setenv("GIGFLOW_SUPABASE_AUTH_URL", "http://127.0.0.1:9999/auth/v1")
+    assert load_settings().auth_admin() == (
+        "http://127.0.0.1:9999/auth/v1",
+        "service-role-key-0123456789",
+    )
+
+
+def test_an_auth_url_alone_uses_the_service_role_key_and_no_storage_api(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    environment.setenv("GIGFLOW_SUPABASE_AUTH_URL", "http://127.0.0.1:9999/auth/v1")
+    with pytest.raises(SettingsError, match="go together"):
+        load_settings()
+    environment.setenv("GIGFLOW_SUPABASE_SERVICE_ROLE_KEY", "service-role-key-0123456789")
+    settings = load_settings()
+    assert settings.storage_api() is None
+    assert settings.auth_admin() is not None

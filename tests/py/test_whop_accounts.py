@@ -1,16 +1,17 @@
-"""Whop accounts through the running system: OAuth linking with PKCE (state once, by the
-Whop user id Whop vouches for, tokens encrypted), chat tokens for an order's two parties
-only, webhook provisioning with a stored secret, and key rotation."""
+"""Whop accounts through the running system: linking with OAuth 2.1 + PKCE, bound to
+the browser and the user that started it (each attack written as the attacker's steps),
+one Whop account per GigFlow user, unlinking, webhook provisioning with a stored secret,
+and key rotation. Order chat and signing in with Whop have files of their own."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import hashlib
 
 import httpx
 import psycopg
 import pytest
 
-from devstack.offline import Actor, OfflineStack, wait_for
+from devstack.offline import OAUTH_DONE_URL, OAUTH_ERROR_URL, Actor, OfflineStack, wait_for
 from tests.py.marketplace_flow import Shop, checkout, open_shop
 from worker import runtime, stored_secrets, webhook_setup
 from worker.secretbox import SecretBox, new_key
@@ -21,36 +22,44 @@ def shop(stack: OfflineStack) -> Shop:
     return open_shop(stack)
 
 
-def approve(stack: OfflineStack, actor: Actor, whop_user_id: str = "user_maya") -> httpx.URL:
-    """The user starts linking, approves at Whop, and comes back with a code and state."""
-    started = stack.http.post("/oauth/whop/start", headers=actor.headers)
-    assert started.status_code == 200, started.text
-    return httpx.URL(
-        stack.emulator.approve_oauth(started.json()["authorize_url"], whop_user_id=whop_user_id)
-    )
-
-
-def callback(stack: OfflineStack, back: httpx.URL, **override: str) -> httpx.Response:
-    params = {"code": back.params["code"], "state": back.params["state"], **override}
-    return stack.http.get("/oauth/whop/callback", params=params)
-
-
 def stored_link(stack: OfflineStack, actor: Actor) -> dict | None:
     rows = stack.sql("select * from private.whop_oauth_links where user_id = %s", (actor.user_id,))
     return rows[0] if rows else None
 
 
-# Linking.
+def page(url: httpx.URL) -> tuple[str, dict[str, str]]:
+    """Which frontend page a browser was sent to, and what it was told."""
+    return str(url.copy_with(query=None, fragment=None)), dict(url.params)
 
 
-def test_linking_stores_the_whop_user_whop_vouches_for_with_encrypted_tokens(
+def link_in_browser(stack: OfflineStack, actor: Actor, whop_user_id: str) -> httpx.URL:
+    """The user links their Whop account the ordinary way: start, approve, come back."""
+    browser = stack.browser()
+    back = stack.emulator.approve_oauth(browser.start_linking(actor), whop_user_id=whop_user_id)
+    return browser.land(back)
+
+
+def complete(stack: OfflineStack, back: str, actor: Actor | None) -> httpx.Response:
+    """A frontend page that received Whop's redirect posts its code and state."""
+    params = httpx.URL(back).params
+    return stack.http.post(
+        "/oauth/whop/complete",
+        json={"code": params["code"], "state": params["state"]},
+        headers=actor.headers if actor else {},
+    )
+
+
+# Linking, done right.
+
+
+def test_linking_in_the_starting_browser_links_the_whop_account_whop_vouches_for(
     stack: OfflineStack, shop: Shop
 ) -> None:
-    response = callback(stack, approve(stack, shop.seller))
-    assert response.status_code == 200, response.text
-    assert response.json() == {"linked": True, "whop_user_id": "user_maya"}
+    landed = link_in_browser(stack, shop.seller, "user_maya")
+    assert page(landed) == (OAUTH_DONE_URL, {"result": "linked"})
     link = stored_link(stack, shop.seller)
     assert link is not None
+    assert link["whop_user_id"] == "user_maya"
     issued = [t for k, t in stack.emulator.oauth_tokens.items() if k.startswith("access:")]
     assert issued[0]["access_token"] not in link["access_token_ciphertext"]
     box = SecretBox([stack.encryption_key])
@@ -58,49 +67,189 @@ def test_linking_stores_the_whop_user_whop_vouches_for_with_encrypted_tokens(
     assert stack.rpc(shop.seller, "my_whop_link")[0]["whop_user_id"] == "user_maya"
 
 
+def test_starting_sets_an_httponly_secure_lax_cookie_whose_hash_is_kept_with_the_state(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    started = stack.http.post("/oauth/whop/start", headers=shop.seller.headers)
+    cookie = started.headers["set-cookie"]
+    name, _, rest = cookie.partition("=")
+    nonce = rest.split(";")[0]
+    attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert name == "gigflow_whop_oauth"
+    assert {"httponly", "secure", "samesite=lax", "path=/oauth/whop", "max-age=600"} <= attributes
+    stored = stack.sql("select browser_binding_hash, purpose from private.whop_oauth_states")
+    assert stored == [
+        {"browser_binding_hash": hashlib.sha256(nonce.encode()).hexdigest(), "purpose": "link"}
+    ]
+    assert nonce not in str(stored)
+
+
+def test_the_user_who_started_may_complete_from_the_frontend_with_their_token(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    # The frontend's own page is where Whop sent the browser; no cookie reaches the worker.
+    started = stack.http.post("/oauth/whop/start", headers=shop.seller.headers)
+    back = stack.emulator.approve_oauth(started.json()["authorize_url"], whop_user_id="user_maya")
+    response = complete(stack, back, shop.seller)
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "result": "linked",
+        "user_id": shop.seller.user_id,
+        "whop_user_id": "user_maya",
+        "token_hash": None,
+        "verification_type": None,
+        "new_account": False,
+    }
+    assert stored_link(stack, shop.seller)["whop_user_id"] == "user_maya"
+
+
+# Linking, attacked.
+
+
+def test_an_attacker_who_gets_the_victim_to_approve_links_nothing(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    mallory, alice = shop.buyer, shop.seller
+    mallory_browser, alice_browser = stack.browser(), stack.browser()
+    # Mallory starts linking her account and sends the authorize URL to Alice.
+    authorize_url = mallory_browser.start_linking(mallory)
+    # Alice approves at Whop with her own Whop account; Whop sends her browser back.
+    back = stack.emulator.approve_oauth(authorize_url, whop_user_id="user_alice")
+    landed = alice_browser.land(back)
+    assert page(landed) == (OAUTH_ERROR_URL, {"reason": "oauth_browser_mismatch"})
+    assert stored_link(stack, mallory) is None
+    assert stored_link(stack, alice) is None
+    # Mallory learns the code and replays it from her own browser: the state is spent.
+    replayed = mallory_browser.land(back)
+    assert page(replayed) == (OAUTH_ERROR_URL, {"reason": "oauth_state_invalid"})
+    assert stored_link(stack, mallory) is None
+    # And Whop's code was never exchanged: no token of Alice's was issued to us.
+    assert not [k for k in stack.emulator.oauth_tokens if k.startswith("access:")]
+
+
+def test_a_victims_callback_without_any_cookie_links_nothing(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    mallory = shop.buyer
+    authorize_url = stack.browser().start_linking(mallory)
+    back = stack.emulator.approve_oauth(authorize_url, whop_user_id="user_alice")
+    landed = stack.http.get(back)
+    assert landed.status_code == 303
+    assert page(httpx.URL(landed.headers["location"])) == (
+        OAUTH_ERROR_URL,
+        {"reason": "oauth_browser_mismatch"},
+    )
+    assert stored_link(stack, mallory) is None
+
+
+def test_another_signed_in_user_completing_a_link_is_refused(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    mallory, alice = shop.buyer, shop.seller
+    authorize_url = stack.browser().start_linking(mallory)
+    back = stack.emulator.approve_oauth(authorize_url, whop_user_id="user_alice")
+    # Alice's frontend page receives Whop's redirect and completes it with her token.
+    refused = complete(stack, back, alice)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "oauth_user_mismatch"
+    assert "nothing was linked" in refused.json()["message"]
+    assert stored_link(stack, mallory) is None
+    assert stored_link(stack, alice) is None
+
+
+def test_relinking_a_whop_account_another_user_holds_is_refused_with_409(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    alice, mallory = shop.seller, shop.buyer
+    link_in_browser(stack, alice, "user_alice")
+    # Mallory gets hold of Alice's Whop session and links it to her own GigFlow account.
+    started = stack.http.post("/oauth/whop/start", headers=mallory.headers)
+    back = stack.emulator.approve_oauth(started.json()["authorize_url"], whop_user_id="user_alice")
+    refused = complete(stack, back, mallory)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "whop_account_taken"
+    # In the browser, the same refusal is a page with its reason.
+    landed = link_in_browser(stack, mallory, "user_alice")
+    assert page(landed) == (OAUTH_ERROR_URL, {"reason": "whop_account_taken"})
+    assert stored_link(stack, mallory) is None
+    assert stored_link(stack, alice)["whop_user_id"] == "user_alice"
+
+
+# Every other refusal is a page with a reason, never raw JSON.
+
+
+def test_whops_error_reply_goes_to_the_error_page(stack: OfflineStack, shop: Shop) -> None:
+    browser = stack.browser()
+    back = stack.emulator.deny_oauth(browser.start_linking(shop.seller))
+    landed = browser.land(back)
+    assert page(landed) == (
+        OAUTH_ERROR_URL,
+        {"reason": "whop_denied", "whop_error": "access_denied"},
+    )
+    assert "gigflow_whop_oauth" not in browser.cookies
+    assert stored_link(stack, shop.seller) is None
+
+
 def test_a_state_works_once(stack: OfflineStack, shop: Shop) -> None:
-    back = approve(stack, shop.seller)
-    assert callback(stack, back).status_code == 200
-    replayed = callback(stack, back)
-    assert replayed.status_code == 403
-    assert "already used" in replayed.json()["message"]
+    browser = stack.browser()
+    back = stack.emulator.approve_oauth(browser.start_linking(shop.seller), whop_user_id="user_m")
+    # The browser keeps its cookie for the replay: only the spent state refuses it.
+    cookie = dict(browser.cookies)
+    assert page(browser.land(back))[1] == {"result": "linked"}
+    browser.cookies.update(cookie)
+    assert page(browser.land(back)) == (OAUTH_ERROR_URL, {"reason": "oauth_state_invalid"})
 
 
-def test_a_tampered_state_is_refused(stack: OfflineStack, shop: Shop) -> None:
-    back = approve(stack, shop.seller)
-    response = callback(stack, back, state=back.params["state"][:-2] + "xx")
-    assert response.status_code == 403
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        (lambda q: {**q, "state": q["state"][:-2] + "xx"}, "oauth_state_invalid"),
+        (lambda q: {**q, "code": "forged"}, "whop_grant_refused"),
+        (lambda q: {"state": q["state"]}, "invalid_input"),
+    ],
+    ids=["tampered state", "forged code", "no code"],
+)
+def test_a_bad_callback_goes_to_the_error_page_with_its_reason(
+    stack: OfflineStack, shop: Shop, tamper, reason: str
+) -> None:
+    browser = stack.browser()
+    back = httpx.URL(
+        stack.emulator.approve_oauth(browser.start_linking(shop.seller), whop_user_id="user_m")
+    )
+    landed = browser.land(str(back.copy_with(params=tamper(dict(back.params)))))
+    assert page(landed) == (OAUTH_ERROR_URL, {"reason": reason})
     assert stored_link(stack, shop.seller) is None
 
 
 def test_an_expired_state_is_refused(stack: OfflineStack, shop: Shop) -> None:
-    back = approve(stack, shop.seller)
+    browser = stack.browser()
+    back = stack.emulator.approve_oauth(browser.start_linking(shop.seller), whop_user_id="user_m")
     with psycopg.connect(stack.database_url, autocommit=True) as conn:
         conn.execute(
             "update private.whop_oauth_states set expires_at = now() - interval '1 second'"
         )
-    assert callback(stack, back).status_code == 403
-
-
-def test_a_forged_code_is_refused_by_whop(stack: OfflineStack, shop: Shop) -> None:
-    back = approve(stack, shop.seller)
-    assert callback(stack, back, code="forged").status_code == 403
-    assert stored_link(stack, shop.seller) is None
-
-
-def test_one_whop_account_links_to_one_user(stack: OfflineStack, shop: Shop) -> None:
-    assert callback(stack, approve(stack, shop.seller, "user_shared")).status_code == 200
-    second = callback(stack, approve(stack, shop.buyer, "user_shared"))
-    assert second.status_code == 409
-    assert stored_link(stack, shop.buyer) is None
+    assert page(browser.land(back)) == (OAUTH_ERROR_URL, {"reason": "oauth_state_invalid"})
 
 
 def test_starting_needs_a_signed_in_user(stack: OfflineStack) -> None:
     assert stack.http.post("/oauth/whop/start").status_code == 401
 
 
+def test_completing_with_a_bad_token_is_refused(stack: OfflineStack, shop: Shop) -> None:
+    started = stack.http.post("/oauth/whop/start", headers=shop.seller.headers)
+    back = stack.emulator.approve_oauth(started.json()["authorize_url"], whop_user_id="user_m")
+    params = httpx.URL(back).params
+    refused = stack.http.post(
+        "/oauth/whop/complete",
+        json={"code": params["code"], "state": params["state"]},
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+    assert refused.status_code == 401
+    assert stored_link(stack, shop.seller) is None
+
+
 def test_unlinking_revokes_the_tokens_at_whop(stack: OfflineStack, shop: Shop) -> None:
-    callback(stack, approve(stack, shop.seller))
+    link_in_browser(stack, shop.seller, "user_maya")
     token = next(
         t["access_token"] for k, t in stack.emulator.oauth_tokens.items() if k.startswith("access:")
     )
@@ -108,47 +257,6 @@ def test_unlinking_revokes_the_tokens_at_whop(stack: OfflineStack, shop: Shop) -
     assert stored_link(stack, shop.seller) is None
     assert "access:" + token not in stack.emulator.oauth_tokens
     assert stack.http.delete("/oauth/whop/link", headers=shop.seller.headers).status_code == 404
-
-
-# Chat.
-
-
-def test_both_parties_get_a_chat_token_and_a_stranger_does_not(
-    stack: OfflineStack, shop: Shop
-) -> None:
-    order_id = checkout(stack, shop)["order_id"]
-    for actor, role in ((shop.buyer, "buyer"), (shop.seller, "seller")):
-        response = stack.http.post(
-            "/tokens/chat", json={"order_id": order_id}, headers=actor.headers
-        )
-        assert response.status_code == 200, response.text
-        chat = response.json()
-        assert (chat["strategy"], chat["role"]) == ("company", role)
-        assert chat["channel"] == f"gigflow-order-{order_id}"
-        minted = stack.emulator.access_tokens[chat["token"]]
-        assert minted["scoped_actions"] == ["chat:message:create", "chat:read"]
-    stranger = stack.sign_up("chat_stranger", "Stranger")
-    refused = stack.http.post("/tokens/chat", json={"order_id": order_id}, headers=stranger.headers)
-    assert refused.status_code == 404
-
-
-def test_a_linked_user_chats_with_their_own_whop_token_refreshed_when_due(
-    stack: OfflineStack, shop: Shop
-) -> None:
-    order_id = checkout(stack, shop)["order_id"]
-    callback(stack, approve(stack, shop.seller))
-    first = stack.http.post(
-        "/tokens/chat", json={"order_id": order_id}, headers=shop.seller.headers
-    ).json()
-    assert first["strategy"] == "whop_user"
-    with psycopg.connect(stack.database_url, autocommit=True) as conn:
-        conn.execute("update private.whop_oauth_links set access_expires_at = now()")
-    second = stack.http.post(
-        "/tokens/chat", json={"order_id": order_id}, headers=shop.seller.headers
-    ).json()
-    assert second["token"] != first["token"]
-    assert "access:" + first["token"] not in stack.emulator.oauth_tokens
-    assert datetime.fromisoformat(second["expires_at"]) > datetime.now(UTC) + timedelta(minutes=50)
 
 
 # Webhook provisioning and keys.
@@ -236,7 +344,7 @@ def test_a_webhook_found_without_its_secret_is_replaced(stack: OfflineStack) -> 
 
 
 def test_rotating_keys_re_encrypts_every_stored_secret(stack: OfflineStack, shop: Shop) -> None:
-    callback(stack, approve(stack, shop.seller))
+    link_in_browser(stack, shop.seller, "user_maya")
     webhook_setup.ensure(
         stack.services.db,
         stack.services.whop,

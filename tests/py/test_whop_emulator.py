@@ -231,6 +231,7 @@ def test_every_webhook_passes_the_workers_signature_check(
     emulator.pay(checkout["id"], duplicate=True, header_id_differs=True)
     verifier = WebhookVerifier(emulator.webhook_secret)
     verified = [verifier.verify(body, headers) for headers, body in sent]
+    # Verifying with Whop ends with the seller's first payout method (set_kyc).
     assert [payload["type"] for _, payload in verified] == [
         "verification.succeeded",
         "payout_method.created",
@@ -463,3 +464,105 @@ def test_a_connected_company_that_existed_before_the_emulator_has_a_payout_metho
     (method,) = whop.list_payout_methods(company_id="biz_seededSeller02")
     assert method["is_default"] is True
     assert not emulator.deliveries
+
+
+# DM channels and users' own tokens (the order chat).
+
+
+def whop_users(emulator: WhopEmulator, *user_ids: str) -> None:
+    """People who have Whop accounts (they signed in to Whop at some point)."""
+    for user_id in user_ids:
+        emulator.add_user(user_id, email=f"{user_id}@people.example", username=user_id[5:])
+
+
+def as_user(emulator: WhopEmulator, token: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=f"{emulator.public_url}/api/v1", headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def test_a_dm_channel_has_the_documented_shape_and_is_made_once_per_members(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    whop_users(emulator, "user_buyer", "user_seller")
+    channel = whop.create_dm_channel(
+        with_user_ids=["user_buyer", "user_seller"],
+        company_id=emulator.platform_company_id,
+        custom_name="GigFlow order 1",
+    )
+    assert_conforms(channel, "{id, created_at, name, last_message_at}")
+    assert channel["name"] == "GigFlow order 1"
+    again = whop.create_dm_channel(
+        with_user_ids=["user_seller", "user_buyer"],
+        company_id=emulator.platform_company_id,
+        custom_name="GigFlow order 2",
+    )
+    assert again == channel
+    assert len(emulator.dm_channels) == 1
+
+
+def test_a_dm_channel_names_people_whop_knows(whop: WhopClient, emulator: WhopEmulator) -> None:
+    whop_users(emulator, "user_buyer")
+    with pytest.raises(errors.NotFound, match="user user_nobody"):
+        whop.create_dm_channel(
+            with_user_ids=["user_buyer", "user_nobody"],
+            company_id=emulator.platform_company_id,
+            custom_name="x",
+        )
+    with pytest.raises(errors.UpstreamError, match="with_user_ids"):
+        whop.create_dm_channel(
+            with_user_ids=[], company_id=emulator.platform_company_id, custom_name="x"
+        )
+    # Usernames and e-mails name people too (the worker sends only Whop user ids).
+    whop_users(emulator, "user_seller")
+    by_email = whop.create_dm_channel(
+        with_user_ids=["buyer", "user_seller@people.example"],
+        company_id=emulator.platform_company_id,
+        custom_name="x",
+    )
+    assert emulator.dm_members[by_email["id"]] == ["user_buyer", "user_seller"]
+
+
+def test_a_users_token_has_the_documented_shape_and_shows_only_their_channels(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    whop_users(emulator, "user_buyer", "user_seller", "user_stranger")
+    channel = whop.create_dm_channel(
+        with_user_ids=["user_buyer", "user_seller"],
+        company_id=emulator.platform_company_id,
+        custom_name="GigFlow order 1",
+    )
+    minted = whop.create_access_token(user_id="user_buyer", scoped_actions=["dms:read"])
+    assert_conforms(minted, "{token, expires_at}")
+    assert emulator.access_tokens[minted["token"]]["user_id"] == "user_buyer"
+    with as_user(emulator, minted["token"]) as buyer:
+        listed = buyer.get("/dm_channels", params={"company_id": emulator.platform_company_id})
+        assert [c["id"] for c in listed.json()["data"]] == [channel["id"]]
+        members = buyer.get("/dm_members", params={"channel_id": channel["id"]}).json()["data"]
+        assert [m["user_id"] for m in members] == ["user_buyer", "user_seller"]
+        # The user's token is theirs for their DMs, not the platform's API.
+        assert buyer.get("/payments").status_code == 401
+    stranger = whop.create_access_token(user_id="user_stranger", scoped_actions=["dms:read"])
+    with as_user(emulator, stranger["token"]) as outsider:
+        assert outsider.get("/dm_channels").json()["data"] == []
+        assert outsider.get("/dm_members", params={"channel_id": channel["id"]}).status_code == 404
+
+
+def test_a_users_token_acts_only_within_its_actions(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    whop_users(emulator, "user_buyer", "user_seller")
+    reader = whop.create_access_token(user_id="user_buyer", scoped_actions=["dms:read"])
+    with as_user(emulator, reader["token"]) as buyer:
+        made = buyer.post("/dm_channels", json={"with_user_ids": ["user_seller"]})
+    assert made.status_code == 403
+    assert made.json()["error"]["message"] == "the token lacks the dms:channel:manage permission"
+
+
+def test_an_access_token_is_for_a_known_user_or_company(
+    whop: WhopClient, emulator: WhopEmulator
+) -> None:
+    with pytest.raises(errors.NotFound, match="user user_nobody"):
+        whop.create_access_token(user_id="user_nobody")
+    with pytest.raises(ValueError, match="a company or for a user"):
+        whop.create_access_token(company_id=emulator.platform_company_id, user_id="user_x")

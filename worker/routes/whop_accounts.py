@@ -1,45 +1,126 @@
-"""Whop OAuth (link a user's Whop account) and order chat tokens."""
+"""Whop OAuth: linking a user's Whop account, and signing in with Whop.
+
+A flow is bound to the browser that starts it: the start sets an HttpOnly, Secure,
+SameSite=Lax cookie holding a nonce whose hash is kept with the state. It ends one of two
+ways, both refused unless the flow is the caller's (worker/whop_links.py):
+
+- Whop sends the browser to `GET /oauth/whop/callback`, which goes on only when the
+  cookie came back, and sends the browser on to the frontend's done or error page
+  (`GIGFLOW_OAUTH_DONE_URL` / `GIGFLOW_OAUTH_ERROR_URL`), never to raw JSON;
+- or the frontend's own page receives Whop's redirect and posts `{code, state}` to
+  `POST /oauth/whop/complete`: with the user's token for a link (the user who started
+  it), with the cookie for a sign-in."""
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from worker import errors, whop_links
-from worker.db import Identity
-from worker.deps import UUID_PATTERN, CurrentUser, Services, ServicesDep
+from worker.deps import CurrentUser, Services, ServicesDep
 
 router = APIRouter(tags=["whop accounts"])
 
-CHAT_TOKEN_SECONDS = 900
-CHAT_ACTIONS = ("chat:message:create", "chat:read")
+BROWSER_COOKIE = "gigflow_whop_oauth"
+COOKIE_PATH = "/oauth/whop"
+WHOP_ERROR = re.compile(r"^[a-z_]{1,40}$")
+
+# The ways a flow can end badly, each a `reason` the error page receives.
+COMPLETION_FAILURES = (
+    errors.OAuthStateInvalid,
+    errors.OAuthBrowserMismatch,
+    errors.OAuthUserMismatch,
+    errors.WhopGrantRefused,
+    errors.WhopAccountTaken,
+    errors.EmailInUse,
+    errors.WhopEmailMissing,
+    errors.Conflict,
+    errors.UpstreamError,
+    errors.Unavailable,
+)
 
 
 class AuthorizeUrl(BaseModel):
     authorize_url: str
 
 
-class Linked(BaseModel):
-    linked: bool
-    whop_user_id: str
-
-
-class ChatRequest(BaseModel):
+class Completion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    order_id: str = Field(pattern=UUID_PATTERN)
+    code: str = Field(min_length=1, max_length=2000)
+    state: str = Field(min_length=16, max_length=200)
 
 
-class ChatToken(BaseModel):
-    strategy: Literal["whop_user", "company"]
-    token: str
-    expires_at: str
-    channel: str
-    role: str
+class Completed(BaseModel):
+    """How a flow ended: a Whop account linked, or a person signed in with Whop. A
+    sign-in carries the one-time token hash for `supabase.auth.verifyOtp({ type:
+    'magiclink', token_hash })`."""
+
+    result: Literal["linked", "signed_in"]
+    user_id: str
+    whop_user_id: str
+    token_hash: str | None = None
+    verification_type: Literal["magiclink"] | None = None
+    new_account: bool = False
+
+
+def _bind_browser(response: Response, nonce: str) -> None:
+    response.set_cookie(
+        BROWSER_COOKIE,
+        nonce,
+        max_age=whop_links.STATE_LIFETIME_SECONDS,
+        path=COOKIE_PATH,
+        secure=True,
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def _forget_browser(response: Response) -> None:
+    response.delete_cookie(
+        BROWSER_COOKIE, path=COOKIE_PATH, secure=True, httponly=True, samesite="lax"
+    )
+
+
+def _with(url: str, query: dict[str, str], fragment: dict[str, str] | None = None) -> str:
+    """`url` with these query parameters added (and this fragment, if any)."""
+    parts = urlsplit(url)
+    merged = "&".join(part for part in (parts.query, urlencode(query)) if part)
+    return urlunsplit(
+        (
+            parts.scheme,
+            parts.netloc,
+            parts.path,
+            merged,
+            urlencode(fragment or {}) or parts.fragment,
+        )
+    )
+
+
+def _pages(found: Services) -> tuple[str, str]:
+    """The frontend's done and error pages; without them there is nowhere to send a
+    browser (settings require them with Whop OAuth)."""
+    found.whop_oauth()
+    if not found.oauth_done_url or not found.oauth_error_url:
+        raise errors.Unavailable("set GIGFLOW_OAUTH_DONE_URL and GIGFLOW_OAUTH_ERROR_URL")
+    return found.oauth_done_url, found.oauth_error_url
+
+
+def _completed(done: whop_links.Completed) -> Completed:
+    return Completed(
+        result=done.result,
+        user_id=done.user_id,
+        whop_user_id=done.whop_user_id,
+        token_hash=done.token_hash,
+        verification_type="magiclink" if done.token_hash else None,
+        new_account=done.new_account,
+    )
 
 
 @router.post(
@@ -47,31 +128,114 @@ class ChatToken(BaseModel):
     response_model=AuthorizeUrl,
     responses=errors.responses(errors.NotAuthenticated, errors.Unavailable),
 )
-async def start_linking(user: CurrentUser, found: ServicesDep) -> AuthorizeUrl:
-    """Begin linking the caller's Whop account: send the browser to `authorize_url`."""
-    url = await run_in_threadpool(whop_links.start, found, str(user.user_id))
-    return AuthorizeUrl(authorize_url=url)
+async def start_linking(user: CurrentUser, found: ServicesDep, response: Response) -> AuthorizeUrl:
+    """Begin linking the caller's Whop account: send the browser to `authorize_url`. The
+    answer sets the browser's binding cookie (send it with `credentials: 'include'`);
+    where it cannot come back to the worker, finish with `POST /oauth/whop/complete`."""
+    started = await run_in_threadpool(whop_links.start, found, "link", str(user.user_id))
+    _bind_browser(response, started.browser_nonce)
+    return AuthorizeUrl(authorize_url=started.authorize_url)
+
+
+@router.get(
+    "/oauth/whop/sign-in",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={
+        303: {"description": "To Whop to sign in (or to the error page, with a reason)."},
+        **errors.responses(errors.Unavailable),
+    },
+)
+async def start_sign_in(found: ServicesDep) -> Response:
+    """Sign in with Whop: open this in the browser (a link, not a fetch). It sets the
+    browser's binding cookie and goes on to Whop; Whop comes back to the callback."""
+    _, error_page = _pages(found)
+    try:
+        found.supabase_auth()
+        started = await run_in_threadpool(whop_links.start, found, "sign_in")
+    except errors.GigflowError as error:
+        return RedirectResponse(_with(error_page, {"reason": error.code}), status_code=303)
+    response = RedirectResponse(started.authorize_url, status_code=303)
+    _bind_browser(response, started.browser_nonce)
+    return response
 
 
 @router.get(
     "/oauth/whop/callback",
-    response_model=Linked,
+    status_code=303,
+    response_class=RedirectResponse,
     responses={
-        303: {"description": "Linked; the browser goes on to the page configured for it."},
-        **errors.responses(errors.InvalidInput, errors.Forbidden, *errors.WHOP_FAILURES),
+        303: {
+            "description": "To GIGFLOW_OAUTH_DONE_URL (`result`; a sign-in's `token_hash`"
+            " in the fragment) or GIGFLOW_OAUTH_ERROR_URL (`reason`)."
+        },
+        **errors.responses(errors.Unavailable),
     },
 )
-async def finish_linking(
+async def finish_in_browser(request: Request, found: ServicesDep) -> Response:
+    """Where Whop sends the browser back, with `code` and `state`, or Whop's `error`. The
+    flow goes on only if this browser started it (its cookie came back); every outcome,
+    a malformed request included, is a page of the frontend."""
+    done_page, error_page = _pages(found)
+    query = request.query_params
+    code, state, error = query.get("code"), query.get("state"), query.get("error")
+    if error is not None:
+        whop_error = error if WHOP_ERROR.match(error) else "unknown"
+        target = _with(error_page, {"reason": errors.WhopDenied.code, "whop_error": whop_error})
+    elif not code or not state or len(code) > 2000 or len(state) > 200:
+        target = _with(error_page, {"reason": errors.InvalidInput.code})
+    else:
+        try:
+            done = await run_in_threadpool(
+                whop_links.complete,
+                found,
+                code=code,
+                state=state,
+                browser_nonce=request.cookies.get(BROWSER_COOKIE),
+                user_id=None,
+            )
+        except errors.GigflowError as failure:
+            target = _with(error_page, {"reason": failure.code})
+        else:
+            told = {"result": done.result}
+            fragment = None
+            if done.token_hash:
+                told["new_account"] = "true" if done.new_account else "false"
+                fragment = {"token_hash": done.token_hash, "type": "magiclink"}
+            target = _with(done_page, told, fragment)
+    response = RedirectResponse(target, status_code=303)
+    _forget_browser(response)
+    return response
+
+
+@router.post(
+    "/oauth/whop/complete",
+    response_model=Completed,
+    responses=errors.responses(
+        errors.NotAuthenticated, errors.InvalidInput, errors.NotFound, *COMPLETION_FAILURES
+    ),
+)
+async def finish_from_frontend(
+    request: Request,
+    completion: Completion,
     found: ServicesDep,
-    code: str = Query(min_length=1, max_length=2000),
-    state: str = Query(min_length=16, max_length=200),
-) -> Response | Linked:
-    """Where Whop sends the browser back. The state identifies the user who started (no
-    token needed); a state is good once, for ten minutes."""
-    linked = await run_in_threadpool(whop_links.finish, found, code=code, state=state)
-    if found.oauth_done_url:
-        return RedirectResponse(found.oauth_done_url, status_code=303)
-    return Linked(linked=True, whop_user_id=linked["whop_user_id"])
+    response: Response,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Completed:
+    """For a frontend page that receives Whop's redirect itself: the `code` and `state`
+    Whop sent it. A link needs the token of the user who started it (`Authorization:
+    Bearer`); a sign-in, the browser's cookie (`credentials: 'include'`)."""
+    user_id = found.tokens.identity(authorization).user_id if authorization else None
+    done = await run_in_threadpool(
+        whop_links.complete,
+        found,
+        code=completion.code,
+        state=completion.state,
+        browser_nonce=request.cookies.get(BROWSER_COOKIE),
+        user_id=user_id,
+    )
+    _forget_browser(response)
+    return _completed(done)
 
 
 @router.delete(
@@ -83,39 +247,3 @@ async def unlink(user: CurrentUser, found: ServicesDep) -> Response:
     """Unlink the caller's Whop account and revoke its tokens at Whop."""
     await run_in_threadpool(whop_links.unlink, found, str(user.user_id))
     return Response(status_code=204)
-
-
-def _chat_token(found: Services, user: Identity, order_id: str) -> ChatToken:
-    role = found.db.rpc("order_participant", {"target_order_id": order_id, "user_id": user.user_id})
-    channel = f"gigflow-order-{order_id}"
-    linked = whop_links.user_access_token(found, str(user.user_id))
-    if linked is not None:
-        token, expires_at = linked
-        return ChatToken(
-            strategy="whop_user", token=token, expires_at=expires_at, channel=channel, role=role
-        )
-    minted = found.whop.create_access_token(
-        company_id=found.whop_platform_company_id,
-        lifetime_seconds=CHAT_TOKEN_SECONDS,
-        scoped_actions=CHAT_ACTIONS,
-    )
-    return ChatToken(
-        strategy="company",
-        token=str(minted["token"]),
-        expires_at=str(minted["expires_at"]),
-        channel=channel,
-        role=role,
-    )
-
-
-@router.post(
-    "/tokens/chat",
-    response_model=ChatToken,
-    responses=errors.responses(
-        errors.NotAuthenticated, errors.Forbidden, errors.InvalidInput, *errors.WHOP_FAILURES
-    ),
-)
-async def chat_token(request: ChatRequest, user: CurrentUser, found: ServicesDep) -> ChatToken:
-    """A token for the order's chat, for its buyer and seller only: the user's own Whop
-    token when their account is linked, else a 15-minute platform token limited to chat."""
-    return await run_in_threadpool(_chat_token, found, user, request.order_id)

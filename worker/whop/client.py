@@ -164,17 +164,43 @@ class WhopClient:
     # Embedded components and payouts.
 
     def create_access_token(
-        self, *, company_id: str, lifetime_seconds: int = 3600, scoped_actions: Sequence[str] = ()
+        self,
+        *,
+        company_id: str | None = None,
+        user_id: str | None = None,
+        lifetime_seconds: int = 3600,
+        scoped_actions: Sequence[str] = (),
     ) -> WhopObject:
-        """A short-lived token for Whop's embedded components, scoped to one company."""
+        """A short-lived token for Whop's embedded components: scoped to one company (the
+        payout and verification components), or acting as one Whop user (their chat).
+        Exactly one of the two: a company's token acts as the company, never as a user."""
+        if (company_id is None) == (user_id is None):
+            raise ValueError("an access token is for a company or for a user")
         expires_at = datetime.now(UTC) + timedelta(seconds=min(lifetime_seconds, 3 * 3600))
         body: dict[str, Any] = {
-            "company_id": company_id,
+            **({"company_id": company_id} if company_id else {"user_id": user_id}),
             "expires_at": expires_at.isoformat(timespec="seconds"),
         }
         if scoped_actions:
             body["scoped_actions"] = list(scoped_actions)
         return self._post("access_tokens", body)
+
+    # Chat: DM channels between Whop users.
+
+    def create_dm_channel(
+        self, *, with_user_ids: Sequence[str], company_id: str, custom_name: str
+    ) -> WhopObject:
+        """A DM channel between these Whop users, in the company's context. Whop answers
+        with the existing channel when one already exists for the same members, so asking
+        again is safe (a retry included)."""
+        return self._post(
+            "dm_channels",
+            {
+                "with_user_ids": list(with_user_ids),
+                "company_id": company_id,
+                "custom_name": custom_name[:100],
+            },
+        )
 
     def create_withdrawal(
         self,

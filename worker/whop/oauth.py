@@ -105,7 +105,7 @@ class WhopOAuth:
         if response.is_success and isinstance(payload, dict):
             return payload
         if isinstance(payload, dict) and payload.get("error") in ("invalid_grant", "invalid_token"):
-            raise errors.Forbidden(
+            raise errors.WhopGrantRefused(
                 f"Whop refused: {payload.get('error_description') or payload['error']}"
             )
         raise errors.from_whop(response.status_code, {"message": str(payload)[:200]})
