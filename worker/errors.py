@@ -104,12 +104,6 @@ class EmailInUse(Conflict):
     code = "email_in_use"
 
 
-class WhopEmailMissing(Conflict):
-    """Whop named no e-mail for the account, so no GigFlow account can be made for it."""
-
-    code = "whop_email_missing"
-
-
 class OAuthStateInvalid(Forbidden):
     """The OAuth state is unknown, expired or already used: start again."""
 

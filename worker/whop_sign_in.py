@@ -4,9 +4,13 @@ API, and a one-time magic-link token hash the browser exchanges for that user's 
 (`supabase.auth.verifyOtp({ type: 'magiclink', token_hash })`).
 
 Only the link counts: a Whop account signs in as the user it is linked to. A new account
-gets the Whop e-mail, confirmed only if Whop says it is verified; when an account already
-has that e-mail, nothing is linked (an e-mail address never makes an account anyone's):
-its owner signs in as before and links Whop from there."""
+gets the Whop e-mail only when Whop says it is verified (OpenID Connect's
+email_verified); when an account already has that e-mail, nothing is linked (an e-mail
+address never makes an account anyone's): its owner signs in as before and links Whop
+from there. Otherwise the account's address is a placeholder that can receive nothing
+(`<whop user id>@users.whop.invalid`, RFC 2606), and Whop's unverified address is kept in
+user_metadata.unverified_email: verifying the magic link confirms the account's address,
+which must never make an address nobody proved theirs."""
 
 from __future__ import annotations
 
@@ -47,23 +51,30 @@ def sign_in(found: Services, profile: Mapping[str, Any], link: Callable[[str], N
     return SignedIn(str(user_id), token_hash, new_account)
 
 
+def placeholder_email(whop_user_id: str) -> str:
+    """An address no one can receive mail at or claim: the account is reached through
+    its Whop link only."""
+    return f"{whop_user_id.lower()}@users.whop.invalid"
+
+
 def _new_account(
     found: Services, profile: Mapping[str, Any], link: Callable[[str], None]
 ) -> tuple[str, bool]:
     admin = found.supabase_auth()
     whop_user_id = str(profile["sub"])
-    email = str(profile.get("email") or "").strip()
-    if not email:
-        raise errors.WhopEmailMissing("Whop named no e-mail for this account: no account made")
+    whop_email = str(profile.get("email") or "").strip()
+    verified = bool(whop_email) and profile.get("email_verified") is True
+    metadata = {
+        "username": str(profile.get("preferred_username") or ""),
+        "display_name": str(profile.get("name") or ""),
+    }
+    if whop_email and not verified:
+        metadata["unverified_email"] = whop_email
     try:
         user_id = admin.create_user(
-            email=email,
-            # OpenID Connect's claim; Whop's userinfo may leave it out (then: unverified).
-            email_confirmed=profile.get("email_verified") is True,
-            user_metadata={
-                "username": str(profile.get("preferred_username") or ""),
-                "display_name": str(profile.get("name") or ""),
-            },
+            email=whop_email if verified else placeholder_email(whop_user_id),
+            email_confirmed=True,
+            user_metadata=metadata,
         )
     except errors.EmailInUse:
         # The same Whop account signing in twice at once: the other attempt made the

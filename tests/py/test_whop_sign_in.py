@@ -49,9 +49,10 @@ def test_a_person_without_an_account_signs_in_with_whop(stack: OfflineStack) -> 
         stack, "user_newbie", email="newbie@people.example", username="newbie", name="New Bie"
     )
     assert dict(landed.params) == {"result": "signed_in", "new_account": "true"}
-    [created] = auth_users(stack, "newbie@people.example")
-    # Whop's userinfo does not say the e-mail is verified: the account is made unconfirmed.
-    assert created["email_confirmed_at"] is None
+    # Whop's userinfo does not say the e-mail is verified: nobody proved it theirs, so
+    # the account does not get it (verifying the magic link would confirm it).
+    assert auth_users(stack, "newbie@people.example") == []
+    [created] = auth_users(stack, "user_newbie@users.whop.invalid")
     newbie = signed_in(stack, landed)
     assert newbie.user_id == created["id"]
     # The session works with the worker and with the database, as any user's.
@@ -77,7 +78,7 @@ def test_signing_in_again_finds_the_same_user(stack: OfflineStack) -> None:
     landed = sign_in_with_whop(stack, "user_again", email="again@people.example")
     assert dict(landed.params) == {"result": "signed_in", "new_account": "false"}
     assert signed_in(stack, landed).user_id == first.user_id
-    assert len(auth_users(stack, "again@people.example")) == 1
+    assert len(auth_users(stack, "user_again@users.whop.invalid")) == 1
 
 
 def test_a_user_who_linked_whop_signs_in_with_it(stack: OfflineStack) -> None:
@@ -94,13 +95,25 @@ def test_a_user_who_linked_whop_signs_in_with_it(stack: OfflineStack) -> None:
 
 def test_an_account_with_the_same_email_is_never_taken_over(stack: OfflineStack) -> None:
     victim = stack.sign_up("victim", "Victim")
-    # The attacker's Whop account claims the victim's e-mail (Whop has not verified it).
+    # The attacker's Whop account claims the victim's e-mail (Whop has not verified it):
+    # the attacker gets an account of their own, and the victim's is untouched.
     landed = sign_in_with_whop(stack, "user_attacker", email=victim.email)
+    attacker = signed_in(stack, landed)
+    assert attacker.user_id != victim.user_id
+    assert [row["id"] for row in auth_users(stack, victim.email)] == [victim.user_id]
+    links = stack.sql("select user_id::text, whop_user_id from private.whop_oauth_links")
+    assert links == [{"user_id": attacker.user_id, "whop_user_id": "user_attacker"}]
+
+
+def test_a_whop_verified_email_of_an_existing_account_links_nothing(stack: OfflineStack) -> None:
+    member = stack.sign_up("member", "Member")
+    stack.emulator.add_user("user_twin", email=member.email)
+    stack.emulator.users["user_twin"]["email_verified"] = True
+    landed = sign_in_with_whop(stack, "user_twin", email=member.email)
     assert str(landed.copy_with(query=None)) == OAUTH_ERROR_URL
     assert dict(landed.params) == {"reason": "email_in_use"}
     assert not landed.fragment
     assert stack.sql("select * from private.whop_oauth_links") == []
-    assert [row["id"] for row in auth_users(stack, victim.email)] == [victim.user_id]
 
 
 def test_a_sign_in_finished_in_another_browser_signs_nobody_in(stack: OfflineStack) -> None:

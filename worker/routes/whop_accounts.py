@@ -39,7 +39,6 @@ COMPLETION_FAILURES = (
     errors.WhopGrantRefused,
     errors.WhopAccountTaken,
     errors.EmailInUse,
-    errors.WhopEmailMissing,
     errors.Conflict,
     errors.UpstreamError,
     errors.Unavailable,
