@@ -7,7 +7,8 @@ webhooks: a seller onboards and is verified, publishes a gig; a buyer finds it, 
 briefs, gets a delivery file from Storage (a stranger cannot), asks for a revision,
 accepts; both review; a second order is paid with its webhook lost, recovered by
 reconciliation, and partly refunded by Whop and by an operator; the seller picks one of
-her payout methods at Whop and withdraws to it. The buyer is new to GigFlow and signs in
+her payout methods at Whop and withdraws to it; then Sam's bank charges the first order
+back and the lost chargeback becomes Maya's debt. The buyer is new to GigFlow and signs in
 with Whop; the seller links her Whop account; the paid order's chat is a Whop DM channel
 between them, with a chat token for each.
 Everything it starts, it stops.
@@ -375,6 +376,37 @@ class Story:
             f" still pending {_money(settled['pending_cents'])}"
         )
 
+    def chargeback(self, maya: Actor, order_id: str, payment_id: str) -> None:
+        stack = self.stack
+        self.step("Sam's bank charges back the first order: Whop opens a dispute")
+        dispute = stack.emulator.dispute(payment_id, "needs_response")
+        self.wait_for_status(order_id, "disputed")
+        operator = stack.sign_up("ops_chargebacks", "Operator", admin=True)
+        with stack.as_user(operator) as conn:
+            open_chargeback = conn.execute(
+                "select whop_dispute_id, needs_response_by::text from public.admin_open_chargebacks"
+                " where order_id = %s",
+                (order_id,),
+            ).fetchone()
+        assert open_chargeback is not None
+        self.say(
+            f"dispute.created ({dispute['status']}): the order is frozen as disputed; admins"
+            f" see {open_chargeback['whop_dispute_id']} in admin_open_chargebacks, to answer"
+            f" by {open_chargeback['needs_response_by'][:10]}"
+        )
+        stack.emulator.dispute(payment_id, "lost")
+        order = self.wait_for_status(order_id, "refunded")
+        balance = wait_for(
+            lambda: (found := stack.rpc(maya, "seller_balance")[0])["debt_cents"] and found,
+            "the seller's debt",
+        )
+        self.say(
+            f"dispute.updated (lost): the order ends refunded ({_money(order['refunded_cents'])}"
+            f" back, {_money(order['net_refunded_cents'])} of it Maya's share); she had already"
+            f" withdrawn it, so she owes {_money(balance['debt_cents'])}, paid first from her"
+            f" later earnings (available {_money(balance['available_cents'])})"
+        )
+
     def summary(self, order_ids: list[str]) -> None:
         rows = self.stack.sql(
             "select o.id, o.tier, o.status, o.subtotal_cents, o.fee_cents, o.seller_net_cents,"
@@ -422,12 +454,13 @@ def run(cluster: LocalCluster) -> None:
             story.seller_links_whop(maya)
             sam = story.buyer_signs_in_with_whop()
             first_order, checkout = story.buyer_orders(gig_id, sam)
-            story.pay(sam, first_order, checkout["checkout_id"])
+            first_payment = story.pay(sam, first_order, checkout["checkout_id"])
             story.order_chat(maya, sam, first_order)
             story.work_happens(maya, sam, first_order)
             second_order = story.partial_refund(sam, gig_id)
             story.operator_refund(second_order)
             story.withdrawal(maya, story.payout_method(maya, company_id))
+            story.chargeback(maya, first_order, first_payment)
             story.summary([first_order, second_order])
     finally:
         if not was_running:

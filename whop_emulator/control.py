@@ -14,10 +14,12 @@ from fastapi.responses import Response
 
 from whop_emulator.delivery import WebhookDelivery
 from whop_emulator.state import (
+    DISPUTE_STATUSES,
     KYC_STATUSES,
     WITHDRAWAL_STATUSES,
     Obj,
     WhopApiError,
+    days_from_now,
     json_response,
     new_id,
     now,
@@ -176,6 +178,37 @@ class WhopControl(WebhookDelivery):
         self.emit("refund.updated", dict(refund), company_id)
         return payment
 
+    def dispute(self, payment_id: str, status: str = "needs_response") -> Obj:
+        """A buyer's bank disputes a paid payment (dispute.created, whole amount), or the
+        dispute moves on (dispute.updated: under_review, won, lost, closed)."""
+        if status not in DISPUTE_STATUSES:
+            raise WhopApiError(422, "invalid_request_error", f"unknown status {status}", "status")
+        with self.lock:
+            payment = self.find(self.payments, payment_id, "payment")
+            existing = next(
+                (d for d in self.disputes.values() if d["payment"]["id"] == payment_id), None
+            )
+            if existing is None:
+                dispute: Obj = {
+                    "id": new_id("dspt"),
+                    "amount": payment["total"],
+                    "currency": payment["currency"],
+                    "status": status,
+                    "reason": "fraudulent",
+                    "needs_response_by": days_from_now(7),
+                    "company": {"id": payment["company"]["id"]},
+                    "payment": {"id": payment_id},
+                }
+                self.disputes[dispute["id"]] = dispute
+                event = "dispute.created"
+            else:
+                dispute = existing
+                dispute["status"] = status
+                event = "dispute.updated"
+            company_id = payment["company"]["id"]
+        self.emit(event, dict(dispute), company_id)
+        return dispute
+
     def settle_withdrawal(self, withdrawal_id: str, status: str = "completed") -> Obj:
         """Whop moves a withdrawal on (in_transit, completed, failed, …) and says so."""
         if status not in WITHDRAWAL_STATUSES:
@@ -242,6 +275,10 @@ def router(whop: WhopControl) -> APIRouter:
     @control.post("/webhooks/deliver-dropped")
     def deliver_dropped() -> Response:
         return json_response({"delivered": whop.deliver_dropped()})
+
+    @control.post("/payments/{payment_id}/dispute/{status}")
+    def dispute(payment_id: str, status: str) -> Response:
+        return json_response(whop.dispute(payment_id, status))
 
     @control.post("/withdrawals/{withdrawal_id}/{status}")
     def settle_withdrawal(withdrawal_id: str, status: str) -> Response:

@@ -8,7 +8,7 @@ import secrets
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +29,11 @@ KYC_STATUSES = (
 )
 WITHDRAWAL_STATUSES = (
     "requested", "awaiting_payment", "in_transit", "completed", "failed", "canceled", "denied",
+)  # fmt: skip
+# Dispute statuses (docs/whop-api.md); warning_* are early warnings, not chargebacks.
+DISPUTE_STATUSES = (
+    "warning_needs_response", "warning_under_review", "warning_closed", "needs_response",
+    "under_review", "won", "lost", "closed", "other",
 )  # fmt: skip
 Obj = dict[str, Any]
 
@@ -51,6 +56,14 @@ def json_response(value: object, status: int = 200) -> Response:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def days_from_now(days: int) -> str:
+    return (
+        (datetime.now(UTC) + timedelta(days=days))
+        .isoformat(timespec="seconds")
+        .replace("+00:00", "Z")
+    )
 
 
 def new_id(prefix: str) -> str:
@@ -80,6 +93,8 @@ class WhopState:
     checkouts: dict[str, Obj] = field(default_factory=dict)
     payments: dict[str, Obj] = field(default_factory=dict)
     refunds: dict[str, Obj] = field(default_factory=dict)
+    # Chargebacks a buyer's bank opened against payments, as dispute objects.
+    disputes: dict[str, Obj] = field(default_factory=dict)
     kyc: dict[str, str] = field(default_factory=dict)
     withdrawals: dict[str, Obj] = field(default_factory=dict)
     # Each company's payout methods (bank accounts and the like), the default first.

@@ -212,6 +212,23 @@ def test_refund_webhooks_have_the_documented_shape(
     assert [r["id"] for r in whop.list_refunds(payment_id=payment["id"])] == [refund["id"]]
 
 
+def test_dispute_webhooks_have_the_documented_shape(
+    whop: WhopClient, emulator: WhopEmulator, sent: list[tuple[dict[str, str], bytes]]
+) -> None:
+    _, checkout = seller_checkout(whop, emulator)
+    payment = emulator.pay(checkout["id"])
+    emulator.dispute(payment["id"], "needs_response")
+    emulator.dispute(payment["id"], "lost")
+    created, updated = (wire.loads(body) for _, body in sent[-2:])
+    assert (created["type"], updated["type"]) == ("dispute.created", "dispute.updated")
+    assert (created["data"]["status"], updated["data"]["status"]) == ("needs_response", "lost")
+    assert created["data"]["id"] == updated["data"]["id"]
+    assert_conforms(
+        updated["data"],
+        "{id, amount, currency, status, reason, needs_response_by, company, payment:{id,..}}",
+    )
+
+
 def test_ledger_account_has_the_documented_shape(whop: WhopClient, emulator: WhopEmulator) -> None:
     company, _ = seller_checkout(whop, emulator)
     emulator.set_kyc(company["id"], "verification_failed")
