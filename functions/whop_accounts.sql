@@ -290,3 +290,8 @@ grant execute on function public.whop_webhook_endpoints() to service_role;
 grant execute on function public.forget_whop_webhook_endpoint(text) to service_role;
 grant execute on function public.stored_ciphertexts() to service_role;
 grant execute on function public.replace_ciphertext(text, text, text, text) to service_role;
+
+comment on function public.my_whop_link() is
+$$The caller's linked Whop account: one row {whop_user_id (Whop's OAuth sub), linked_at}, or none.
+Never the tokens. Link with the worker's POST /oauth/whop/start, unlink with DELETE /oauth/whop/link.
+@who signed-in users (their own link)$$;
