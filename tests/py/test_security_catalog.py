@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 
 # security definer RPCs that anon may call on purpose.
-ANON_DEFINER_ALLOWED = {"public.quote_order"}
+ANON_DEFINER_ALLOWED: set[str] = set()
 # Private tables the API roles may read on purpose: the search table holds only published
 # gigs' public fields and is read by the invoker search_gigs (supabase/schemas/search.sql).
 PRIVATE_READABLE = {"private.gig_search to anon", "private.gig_search to authenticated"}
