@@ -143,9 +143,10 @@ end;
 $$;
 
 -- Reserve a withdrawal of at most the available balance, to Whop's default payout method
--- or the one named. The seller's account row is locked first (refund requests lock it
--- too), so withdrawals and refunds of the same money are decided one after the other and
--- can never both have it. Returns the withdrawal and the Whop company that pays it.
+-- or the one named; none while the seller is suspended (GF002). The seller's account row
+-- is locked first (refund requests lock it too), so withdrawals and refunds of the same
+-- money are decided one after the other and can never both have it. Returns the
+-- withdrawal and the Whop company that pays it.
 create or replace function public.request_withdrawal(
     seller_id uuid, amount_cents integer, currency text default 'USD', payout_method_id text default null
 )
@@ -164,6 +165,12 @@ begin
     for update;
     if account.user_id is null then
         raise exception using errcode = 'P0002', message = format('user %s has no seller account', seller_id);
+    end if;
+    if account.suspended_at is not null then
+        raise exception using
+            errcode = 'GF002',
+            message = format('withdrawals are held while seller %s is suspended', account.user_id),
+            hint = 'The balance stays; withdrawals resume when the platform reinstates the seller.';
     end if;
     if account.kyc_status <> 'verified' or account.whop_company_id is null then
         raise exception using errcode = 'GF001', message = 'withdrawals need a verified Whop account';

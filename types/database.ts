@@ -9,23 +9,65 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      admin_actions: {
+        Row: {
+          action: Database["public"]["Enums"]["admin_action"]
+          admin_id: string | null
+          category_id: number | null
+          created_at: string
+          details: NonNullable<Json>
+          gig_id: string | null
+          id: number
+          reason: string | null
+          seller_id: string | null
+        }
+        Insert: {
+          action: Database["public"]["Enums"]["admin_action"]
+          admin_id?: string | null
+          category_id?: number | null
+          created_at?: string
+          details?: NonNullable<Json>
+          gig_id?: string | null
+          id?: never
+          reason?: string | null
+          seller_id?: string | null
+        }
+        Update: {
+          action?: Database["public"]["Enums"]["admin_action"]
+          admin_id?: string | null
+          category_id?: number | null
+          created_at?: string
+          details?: NonNullable<Json>
+          gig_id?: string | null
+          id?: never
+          reason?: string | null
+          seller_id?: string | null
+        }
+        Relationships: []
+      }
       categories: {
         Row: {
+          active: boolean
           id: number
+          listed: boolean
           name: string
           parent_id: number | null
           position: number
           slug: string
         }
         Insert: {
+          active?: boolean
           id?: never
+          listed?: boolean
           name: string
           parent_id?: number | null
           position?: number
           slug: string
         }
         Update: {
+          active?: boolean
           id?: never
+          listed?: boolean
           name?: string
           parent_id?: number | null
           position?: number
@@ -273,6 +315,7 @@ export type Database = {
           features: string[]
           gig_id: string
           id: string
+          max_quantity: number
           price_cents: number
           revisions_included: number
           tier: Database["public"]["Enums"]["package_tier"]
@@ -287,6 +330,7 @@ export type Database = {
           features?: string[]
           gig_id: string
           id?: string
+          max_quantity?: number
           price_cents: number
           revisions_included?: number
           tier: Database["public"]["Enums"]["package_tier"]
@@ -301,6 +345,7 @@ export type Database = {
           features?: string[]
           gig_id?: string
           id?: string
+          max_quantity?: number
           price_cents?: number
           revisions_included?: number
           tier?: Database["public"]["Enums"]["package_tier"]
@@ -891,6 +936,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -939,6 +985,7 @@ export type Database = {
           package_id?: string | null
           package_price_cents: number
           paid_at?: string | null
+          quantity?: number
           refunded_cents?: number
           reviews_released_at?: string | null
           revisions_included: number
@@ -987,6 +1034,7 @@ export type Database = {
           package_id?: string | null
           package_price_cents?: number
           paid_at?: string | null
+          quantity?: number
           refunded_cents?: number
           reviews_released_at?: string | null
           revisions_included?: number
@@ -1320,6 +1368,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -1332,6 +1382,8 @@ export type Database = {
           payout_enabled?: boolean
           rating_avg?: number
           rating_count?: number
+          suspended_at?: string | null
+          suspension_reason?: string | null
           updated_at?: string
           user_id: string
           whop_company_id?: string | null
@@ -1344,6 +1396,8 @@ export type Database = {
           payout_enabled?: boolean
           rating_avg?: number
           rating_count?: number
+          suspended_at?: string | null
+          suspension_reason?: string | null
           updated_at?: string
           user_id?: string
           whop_company_id?: string | null
@@ -1431,6 +1485,7 @@ export type Database = {
           member_since: string
           rating_avg: number
           rating_count: number
+          suspended: boolean
           user_id: string
           verified: boolean
         }
@@ -1440,6 +1495,7 @@ export type Database = {
           member_since?: string
           rating_avg?: number
           rating_count?: number
+          suspended?: boolean
           user_id: string
           verified?: boolean
         }
@@ -1449,6 +1505,7 @@ export type Database = {
           member_since?: string
           rating_avg?: number
           rating_count?: number
+          suspended?: boolean
           user_id?: string
           verified?: boolean
         }
@@ -1894,6 +1951,7 @@ export type Database = {
           rating_avg: number | null
           rating_count: number | null
           seller_id: string | null
+          suspended: boolean | null
           username: string | null
           verified: boolean | null
         }
@@ -1933,6 +1991,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -1990,6 +2049,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2047,6 +2107,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2132,6 +2193,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2167,6 +2229,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -2219,6 +2283,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2285,12 +2350,37 @@ export type Database = {
           user_id: string
         }[]
       }
+      create_category: {
+        Args: {
+          at_position?: number
+          name: string
+          parent_id?: number
+          reason?: string
+          slug: string
+        }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       create_pending_order: {
         Args: {
           attribution?: Json
           buyer_id: string
           extras?: Json
           gig_id: string
+          quantity?: number
           tier: Database["public"]["Enums"]["package_tier"]
         }
         Returns: {
@@ -2323,6 +2413,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2344,6 +2435,24 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      deactivate_category: {
+        Args: { category_id: number; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2404,6 +2513,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2461,6 +2571,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2544,6 +2655,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -2551,6 +2664,24 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "seller_accounts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      move_category: {
+        Args: { category_id: number; parent_id?: number; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2594,6 +2725,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2667,6 +2799,7 @@ export type Database = {
           buyer_id: string
           extras?: Json
           gig_id: string
+          quantity?: number
           tier: Database["public"]["Enums"]["package_tier"]
         }
         Returns: Json
@@ -2717,9 +2850,28 @@ export type Database = {
         Args: {
           extras?: Json
           gig_id: string
+          quantity?: number
           tier: Database["public"]["Enums"]["package_tier"]
         }
         Returns: Json
+      }
+      reactivate_category: {
+        Args: { category_id: number; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       record_quarantine_refund_refused: {
         Args: { reason: string; whop_payment_id: string }
@@ -2817,6 +2969,29 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      reinstate_seller: {
+        Args: { reason: string; seller_id: string }
+        Returns: {
+          created_at: string
+          headline: string
+          kyc_status: Database["public"]["Enums"]["kyc_status"]
+          kyc_updated_at: string | null
+          payout_enabled: boolean
+          rating_avg: number
+          rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
+          updated_at: string
+          user_id: string
+          whop_company_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "seller_accounts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       reject_gig: {
         Args: { content_version?: number; gig_id: string; reason: string }
         Returns: {
@@ -2844,6 +3019,42 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "gigs"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      rename_category: {
+        Args: { category_id: number; name: string; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      reorder_category: {
+        Args: { at_position: number; category_id: number; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2889,6 +3100,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2969,6 +3181,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3041,6 +3254,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3062,6 +3276,37 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      restore_gig: {
+        Args: { gig_id: string; reason: string }
+        Returns: {
+          category_id: number
+          content_version: number
+          created_at: string
+          currency: string
+          description: string
+          fastest_delivery_days: number | null
+          id: string
+          paused_by_platform: boolean
+          published_at: string | null
+          quality_score: number | null
+          rating_avg: number
+          rating_count: number
+          rejection_reason: string | null
+          seller_id: string
+          slug: string
+          starting_price_cents: number | null
+          status: Database["public"]["Enums"]["gig_status"]
+          tags: string[]
+          title: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gigs"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -3123,6 +3368,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -3187,6 +3434,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -3230,6 +3479,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3335,6 +3585,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3377,6 +3628,60 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "reviews"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      suspend_seller: {
+        Args: { reason: string; seller_id: string }
+        Returns: {
+          created_at: string
+          headline: string
+          kyc_status: Database["public"]["Enums"]["kyc_status"]
+          kyc_updated_at: string | null
+          payout_enabled: boolean
+          rating_avg: number
+          rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
+          updated_at: string
+          user_id: string
+          whop_company_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "seller_accounts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      take_down_gig: {
+        Args: { gig_id: string; reason: string }
+        Returns: {
+          category_id: number
+          content_version: number
+          created_at: string
+          currency: string
+          description: string
+          fastest_delivery_days: number | null
+          id: string
+          paused_by_platform: boolean
+          published_at: string | null
+          quality_score: number | null
+          rating_avg: number
+          rating_count: number
+          rejection_reason: string | null
+          seller_id: string
+          slug: string
+          starting_price_cents: number | null
+          status: Database["public"]["Enums"]["gig_status"]
+          tags: string[]
+          title: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gigs"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -3444,6 +3749,17 @@ export type Database = {
       }
     }
     Enums: {
+      admin_action:
+        | "suspend_seller"
+        | "reinstate_seller"
+        | "take_down_gig"
+        | "restore_gig"
+        | "create_category"
+        | "rename_category"
+        | "move_category"
+        | "reorder_category"
+        | "deactivate_category"
+        | "reactivate_category"
       gig_action:
         | "submit"
         | "publish"
@@ -3452,9 +3768,17 @@ export type Database = {
         | "unpause"
         | "suspend"
         | "edit"
+        | "take_down"
+        | "restore"
       gig_actor: "seller" | "admin" | "platform"
       gig_sort: "relevance" | "price_low" | "price_high" | "rating" | "newest"
-      gig_status: "draft" | "review" | "published" | "paused" | "rejected"
+      gig_status:
+        | "draft"
+        | "review"
+        | "published"
+        | "paused"
+        | "rejected"
+        | "taken_down"
       kyc_status: "unstarted" | "pending" | "verified" | "failed"
       order_action:
         | "pay"
@@ -3644,6 +3968,18 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
+      admin_action: [
+        "suspend_seller",
+        "reinstate_seller",
+        "take_down_gig",
+        "restore_gig",
+        "create_category",
+        "rename_category",
+        "move_category",
+        "reorder_category",
+        "deactivate_category",
+        "reactivate_category",
+      ],
       gig_action: [
         "submit",
         "publish",
@@ -3652,10 +3988,19 @@ export const Constants = {
         "unpause",
         "suspend",
         "edit",
+        "take_down",
+        "restore",
       ],
       gig_actor: ["seller", "admin", "platform"],
       gig_sort: ["relevance", "price_low", "price_high", "rating", "newest"],
-      gig_status: ["draft", "review", "published", "paused", "rejected"],
+      gig_status: [
+        "draft",
+        "review",
+        "published",
+        "paused",
+        "rejected",
+        "taken_down",
+      ],
       kyc_status: ["unstarted", "pending", "verified", "failed"],
       order_action: [
         "pay",

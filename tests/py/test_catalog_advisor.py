@@ -9,9 +9,9 @@ splinter bundled with the pinned Supabase CLI predates lints 0025, 0028 and 0029
 Then the CLI's own `db advisors` must report no WARN or ERROR about them either.
 
 Scope: the catalog's objects only, named by the source files that define them (profiles,
-gigs, their parts, search, gig media and pages). The order and money functions are
-another area's and are being reworked for the same lints in parallel; they are left out
-on purpose, by file, not by exception list."""
+gigs, their parts, categories, search, gig media and pages, and the operators' tools).
+The order and money functions are another area's and are being reworked for the same
+lints in parallel; they are left out on purpose, by file, not by exception list."""
 
 from __future__ import annotations
 
@@ -24,8 +24,16 @@ import pytest
 
 from devstack import dbbuild, supabase_cli
 
-CATALOG_FUNCTION_FILES = ["profiles", "gigs", "gig_media", "gig_pages", "search"]
-CATALOG_SCHEMA_FILES = ["profiles", "catalog", "search"]
+CATALOG_FUNCTION_FILES = [
+    "profiles",
+    "gigs",
+    "categories",
+    "gig_media",
+    "gig_pages",
+    "search",
+    "admin_tools",
+]
+CATALOG_SCHEMA_FILES = ["profiles", "catalog", "search", "admin_actions"]
 PUBLIC_BUCKETS_OF_THE_CATALOG = ["gig-media", "avatars"]
 
 
@@ -47,8 +55,20 @@ CATALOG_RELATIONS = names_in(
 
 
 def test_the_catalog_sources_name_what_the_checks_cover() -> None:
-    assert {"public.search_gigs", "public.get_gig", "private.apply_gig_event"} <= CATALOG_FUNCTIONS
-    assert {"public.gigs", "public.seller_accounts", "private.gig_search"} <= CATALOG_RELATIONS
+    assert {
+        "public.search_gigs",
+        "public.get_gig",
+        "private.apply_gig_event",
+        "public.suspend_seller",
+        "private.apply_admin_action",
+        "private.prepare_category",
+    } <= CATALOG_FUNCTIONS
+    assert {
+        "public.gigs",
+        "public.seller_accounts",
+        "private.gig_search",
+        "public.admin_actions",
+    } <= CATALOG_RELATIONS
 
 
 def test_no_catalog_definer_function_is_executable_by_the_api_roles(
