@@ -68,6 +68,12 @@ class SellerNotVerified(Conflict):
     code = "seller_not_verified"
 
 
+class SellerSuspended(Conflict):
+    """The platform suspended the seller: no new orders of their gigs, no withdrawals."""
+
+    code = "seller_suspended"
+
+
 class PayloadTooLarge(GigflowError):
     """The body is over the route's limit (refused before it is read whole)."""
 
@@ -128,6 +134,7 @@ _BY_SQLSTATE: dict[str, type[GigflowError]] = {
     "40001": Conflict,
     "40P01": Conflict,
     "GF001": SellerNotVerified,
+    "GF002": SellerSuspended,
     "22023": InvalidInput,
     "22004": InvalidInput,
     "22P02": InvalidInput,

@@ -93,6 +93,7 @@ def _withdraw(found: Services, user: Identity, request: WithdrawalRequest) -> di
         errors.NotAuthenticated,
         errors.InvalidInput,
         errors.SellerNotVerified,
+        errors.SellerSuspended,
         *errors.WHOP_FAILURES,
     ),
 )
@@ -100,7 +101,8 @@ async def request_withdrawal(
     request: WithdrawalRequest, user: CurrentUser, found: ServicesDep
 ) -> Withdrawal:
     """Withdraw at most the available balance to the seller's payout method at Whop.
-    Two requests at once can never overdraw: SQL decides them one after the other."""
+    Two requests at once can never overdraw: SQL decides them one after the other. A
+    suspended seller's withdrawals are held (409 `seller_suspended`)."""
     recorded = await run_in_threadpool(_withdraw, found, user, request)
     return Withdrawal(**{key: recorded[key] for key in Withdrawal.model_fields})
 
