@@ -201,6 +201,30 @@ begin
 end;
 $$;
 
+-- The company whose payouts a seller may manage in Whop's embedded payouts component
+-- (which can withdraw too): none while the seller is suspended (GF002), as for
+-- request_withdrawal; otherwise their Whop company (seller_whop_company).
+create or replace function public.seller_payouts_company(seller_id uuid)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+    if (public.seller_account_for(seller_id)).suspended_at is not null then
+        raise exception using
+            errcode = 'GF002',
+            message = format('payouts are held while seller %s is suspended', seller_id),
+            hint = 'Withdrawals resume when the platform reinstates the seller.';
+    end if;
+    return public.seller_whop_company(seller_id);
+end;
+$$;
+
+revoke execute on function public.seller_payouts_company(uuid) from public, anon, authenticated;
+grant execute on function public.seller_payouts_company(uuid) to service_role;
+
 -- Whop's word for a withdrawal's state as ours, or null for one we do not know (Whop
 -- may add states: such a report is kept out rather than failing).
 create or replace function private.withdrawal_status_of(whop_status text)

@@ -3394,6 +3394,7 @@ export type Database = {
           withdrawn_cents: number
         }[]
       }
+      seller_payouts_company: { Args: { seller_id: string }; Returns: string }
       seller_whop_company: { Args: { seller_id: string }; Returns: string }
       seller_withdrawal: {
         Args: { seller_id: string; withdrawal_id: string }

@@ -2,8 +2,8 @@
 quantity from 1 up to the package's max_quantity, SQL prices it (unit price x quantity,
 extras as before, the fee half up on the total) and Whop's checkout asks for exactly
 that; anything else is refused before an order or a checkout exists. A suspended
-seller's gigs cannot be checked out and their withdrawals are held (409
-`seller_suspended`), until an admin reinstates them."""
+seller's gigs cannot be checked out and their withdrawals are held, Whop's payouts
+component included (409 `seller_suspended`), until an admin reinstates them."""
 
 from __future__ import annotations
 
@@ -150,6 +150,10 @@ def test_a_suspended_sellers_gigs_cannot_be_checked_out_until_reinstated(
     )
     assert held.status_code == 409
     assert held.json()["code"] == "seller_suspended"
+    # Whop's embedded payouts component can withdraw too: no token for it either.
+    no_token = stack.http.post("/tokens/payouts", headers=shop.seller.headers)
+    assert no_token.status_code == 409
+    assert no_token.json()["code"] == "seller_suspended"
     assert orders_of(stack, shop) == []
     assert stack.emulator.checkouts == {}
 
@@ -157,3 +161,6 @@ def test_a_suspended_sellers_gigs_cannot_be_checked_out_until_reinstated(
     accepted = stack.http.post("/checkout", json=order, headers=shop.buyer.headers)
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["total_cents"] == 2 * BASIC_CENTS
+    token = stack.http.post("/tokens/payouts", headers=shop.seller.headers)
+    assert token.status_code == 200, token.text
+    assert token.json()["company_id"] == shop.company_id

@@ -6,7 +6,7 @@
 -- withdrawals held (GF002), open orders continue; reinstated: all of it back. A
 -- deactivated category hides its gigs from search and browsing but keeps them.
 begin;
-select plan(149);
+select plan(151);
 
 -- Fixtures ---------------------------------------------------------------------------------
 select tests.create_user('ot_admin', '{"user_role": "admin"}');
@@ -247,6 +247,10 @@ select throws_ok(
     'GF002', format('withdrawals are held while seller %s is suspended', tests.get_user_id('ot_seller')),
     'withdrawals are held'
 );
+select throws_ok(
+    format('select seller_payouts_company(%L)', tests.get_user_id('ot_seller')),
+    'GF002', null, 'and so is Whop''s payouts component, which can withdraw too'
+);
 select tests.authenticate_as('ot_seller');
 select results_eq(
     'select currency, available_cents from seller_balance()',
@@ -340,6 +344,10 @@ select is(
     (public.request_withdrawal(tests.get_user_id('ot_seller'), 9000) -> 'withdrawal' ->> 'amount_cents')::integer,
     9000,
     'and the held balance can be withdrawn'
+);
+select is(
+    seller_payouts_company(tests.get_user_id('ot_seller')), 'biz_ot_seller',
+    'the payouts component is open again'
 );
 select tests.authenticate_as('ot_seller');
 select results_eq(
