@@ -17,6 +17,11 @@ declare
     parent_listed boolean;
     steps integer := 0;
 begin
+    -- Changes of the tree's shape or switches go one at a time: two moves at once could
+    -- each find no loop and make one together, and a category written under a parent
+    -- being deactivated could miss it. Each statement below then sees the other's
+    -- committed change.
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('gigflow.category_tree'));
     if tg_op = 'UPDATE' and new.parent_id is distinct from old.parent_id then
         while above is not null loop
             if above = new.id then
@@ -29,7 +34,8 @@ begin
             end if;
             steps := steps + 1;
             if steps > 100 then
-                raise exception using errcode = '22023', message = 'the category tree is deeper than 100 levels';
+                raise exception using
+                    errcode = '22023', message = 'the category tree is deeper than 100 levels';
             end if;
             select c.parent_id into above from public.categories as c where c.id = above;
         end loop;

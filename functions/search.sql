@@ -30,13 +30,22 @@ returns void
 language plpgsql
 set search_path = ''
 as $$
+declare
+    seller_suspended boolean;
+    category_listed boolean;
 begin
-    if gig.status <> 'published'
-        or exists (
-            select 1 from public.seller_accounts as a
-            where a.user_id = gig.seller_id and a.suspended_at is not null
-        )
-        or not exists (select 1 from public.categories as c where c.id = gig.category_id and c.listed) then
+    if gig.status = 'published' then
+        -- Read in share mode: a suspension or an unlisting committing meanwhile waits for
+        -- this gig's move, or this move for it, so neither misses the other.
+        select a.suspended_at is not null into seller_suspended
+        from public.seller_accounts as a where a.user_id = gig.seller_id
+        for share;
+        select c.listed into category_listed
+        from public.categories as c where c.id = gig.category_id
+        for share;
+    end if;
+    if gig.status <> 'published' or coalesce(seller_suspended, true)
+        or not coalesce(category_listed, false) then
         delete from private.gig_search as s where s.gig_id = gig.id;
         return;
     end if;
