@@ -10,7 +10,9 @@ reconciliation, and partly refunded by Whop and by an operator; the seller picks
 her payout methods at Whop and withdraws to it; then Sam's bank charges the first order
 back and the lost chargeback becomes Maya's debt. The buyer is new to GigFlow and signs in
 with Whop; the seller links her Whop account; the paid order's chat is a Whop DM channel
-between them, with a chat token for each.
+between them, with a chat token for each. Last, an operator suspends Maya (her gig leaves
+search, a buyer cannot order it, she is told why) and reinstates her, both in the audit
+log.
 Everything it starts, it stops.
 """
 
@@ -407,6 +409,47 @@ class Story:
             f" later earnings (available {_money(balance['available_cents'])})"
         )
 
+    def operator_suspends(self, maya: Actor, sam: Actor, gig_id: str) -> None:
+        stack = self.stack
+        self.step("An operator suspends Maya, with a reason (RPC suspend_seller)")
+        operator = stack.sign_up("ops_kim", "Kim (operator)", admin=True)
+        stack.rpc(
+            operator,
+            "suspend_seller",
+            {"seller_id": maya.user_id, "reason": "Reported for reselling stock logos"},
+        )
+        found = stack.search_as_anon({"search_query": "minimalist logo"})
+        hers = sum(1 for row in found if str(row["seller_id"]) == maya.user_id)
+        refused = stack.http.post(
+            "/checkout", json={"gig_id": gig_id, "tier": "basic"}, headers=sam.headers
+        )
+        self.say(f"her gigs in search: {hers}; Sam's checkout: {refused.status_code}")
+        self.say(f"  {refused.json()['message']} ({refused.json()['code']})")
+        told = stack.sql(
+            "select body from public.notifications"
+            " where user_id = %s and kind = 'seller_suspended'",
+            (maya.user_id,),
+        )[0]["body"]
+        self.say(f"Maya is told: {told}")
+
+        self.step("The operator reinstates her; the audit log (admins only) has both")
+        stack.rpc(
+            operator,
+            "reinstate_seller",
+            {"seller_id": maya.user_id, "reason": "The logos were her own work"},
+        )
+        found = stack.search_as_anon({"search_query": "minimalist logo"})
+        hers = sum(1 for row in found if str(row["seller_id"]) == maya.user_id)
+        self.say(f"her gigs in search: {hers}")
+        with stack.as_user(operator) as conn:
+            log = conn.execute(
+                "select action::text, reason from public.admin_actions"
+                " where seller_id = %s order by id",
+                (maya.user_id,),
+            ).fetchall()
+        for entry in log:
+            self.say(f"admin_actions: {entry['action']} by Kim: {entry['reason']}")
+
     def summary(self, order_ids: list[str]) -> None:
         rows = self.stack.sql(
             "select o.id, o.tier, o.status, o.subtotal_cents, o.fee_cents, o.seller_net_cents,"
@@ -461,6 +504,7 @@ def run(cluster: LocalCluster) -> None:
             story.operator_refund(second_order)
             story.withdrawal(maya, story.payout_method(maya, company_id))
             story.chargeback(maya, first_order, first_payment)
+            story.operator_suspends(maya, sam, gig_id)
             story.summary([first_order, second_order])
     finally:
         if not was_running:

@@ -108,6 +108,7 @@ OBJECT_QUERIES: dict[str, str] = {
 # Rows the schema itself needs (not demo data): their values are part of the schema.
 DATA_QUERIES: dict[str, str] = {
     "private.order_transitions": "select t::text from private.order_transitions as t",
+    "private.gig_transitions": "select t::text from private.gig_transitions as t",
     "private.platform_settings": "select s::text from private.platform_settings as s",
     "storage.buckets": """
         select concat_ws('|', id, name, public::text, file_size_limit::text,

@@ -151,7 +151,8 @@ begin
                 pg_catalog.jsonb_build_object(
                     'id', p.id, 'tier', p.tier, 'title', p.title, 'description', p.description,
                     'price_cents', p.price_cents, 'currency', p.currency, 'delivery_days', p.delivery_days,
-                    'revisions_included', p.revisions_included, 'features', p.features
+                    'revisions_included', p.revisions_included, 'features', p.features,
+                    'max_quantity', p.max_quantity
                 )
                 order by p.tier
             )
@@ -210,11 +211,12 @@ $$Everything a gig page shows, in one call, named by slug or by gig_id (exactly 
 {id, slug, title, description, tags, currency, status, content_version, rejection_reason,
 starting_price_cents, fastest_delivery_days, rating_avg, rating_count, published_at}, category: {id,
 slug, name}, packages: [{id, tier, title, description, price_cents, currency, delivery_days,
-revisions_included, features}], extras: [{id, title, description, price_cents, currency,
-extra_delivery_days, max_quantity}], requirements: [{id, question, kind, choices, required}], faqs:
-[{id, question, answer}], media: [{path, is_cover, mime_type}] (cover first; paths in the public
-gig-media bucket), seller: a seller_profiles row, reviews: the first reviews_page_size rows of
-gig_reviews (continue with gig_reviews and the last next_cursor)}.
+revisions_included, features, max_quantity (the most of it one order may buy)}], extras: [{id,
+title, description, price_cents, currency, extra_delivery_days, max_quantity}], requirements: [{id,
+question, kind, choices, required}], faqs: [{id, question, answer}], media: [{path, is_cover,
+mime_type}] (cover first; paths in the public gig-media bucket), seller: a seller_profiles row,
+reviews: the first reviews_page_size rows of gig_reviews (continue with gig_reviews and the last
+next_cursor)}.
 @who anyone; an unpublished gig only its seller and admins
 @error P0002 no such gig (an unpublished gig is not found unless it is yours, or you are an admin)
 @error 22023 neither or both of slug and gig_id, or reviews_page_size outside 1 to 50$$;

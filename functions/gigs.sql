@@ -4,7 +4,8 @@
 -- Every move of a gig's status is an edge of private.gig_transitions applied by one
 -- trigger, private.apply_gig_event, when a gig_events row is inserted: by the moderation
 -- RPCs below (security invoker: the caller may insert the request columns), by the
--- edit triggers (any change of what buyers see), and by set_seller_kyc_status. The
+-- edit triggers (any change of what buyers see), by set_seller_kyc_status, and by the
+-- operators' take_down_gig and restore_gig (functions/admin_tools.sql). The
 -- machine fills the row's trusted columns and moves the gig; nothing else may change a
 -- gig's status.
 
@@ -167,6 +168,14 @@ begin
     if asked_by_user and actors = array['admin']::public.gig_actor [] and not caller_is_admin then
         raise exception using
             errcode = '42501', message = format('only an admin may %s gigs', new.action);
+    end if;
+    -- Operators' tools are asked for through admin_actions (take_down_gig, restore_gig),
+    -- whose trigger names the actor: so each one is in the audit log.
+    if asked_by_user and new.action in ('take_down', 'restore') then
+        raise exception using
+            errcode = '42501',
+            message = format('%s is an operators'' tool: call %s_gig, which records it in admin_actions',
+                new.action, new.action);
     end if;
 
     select g.* into gig from public.gigs as g where g.id = new.gig_id for update;

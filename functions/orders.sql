@@ -50,16 +50,19 @@ revoke execute on function private.fee_cents(bigint, integer) from public, anon,
 -- Quotes run as their caller.
 grant execute on function private.fee_cents(bigint, integer) to anon, authenticated, service_role;
 
--- The price breakdown a checkout shows. `extras` is a JSON array of
--- {"extra_id": uuid, "quantity": n}. Refuses (with the reason) a gig that is not for
--- sale, a buyer who is the seller, unknown or repeated extras, and quantities outside
+-- The price breakdown a checkout shows: `order_quantity` of the package (unit price x
+-- quantity) plus extras, a JSON array of {"extra_id": uuid, "quantity": n}; the fee is
+-- taken half up on that total. Refuses (with the reason) a gig that is not for sale, a
+-- suspended seller's gig (GF003), a buyer who is the seller, a package quantity outside
+-- 1..the package's max_quantity, unknown or repeated extras, and extra quantities outside
 -- 1..max_quantity. It reads the catalog as its caller: a gig the caller may not see is
 -- one that does not exist. (A published gig's seller is verified: the KYC gate.)
 create or replace function private.quote(
     buyer_id uuid,
     target_gig_id uuid,
     target_tier public.package_tier,
-    extras jsonb
+    extras jsonb,
+    order_quantity integer
 )
 returns jsonb
 language plpgsql
@@ -70,6 +73,7 @@ declare
     gig public.gigs;
     package public.gig_packages;
     requested_extras jsonb := coalesce(extras, '[]'::jsonb);
+    package_total bigint;
     extra_lines jsonb;
     extras_total bigint;
     extra_days integer;
@@ -93,6 +97,13 @@ begin
     if buyer_id = gig.seller_id then
         raise exception using errcode = '22023', message = 'sellers cannot buy their own gig';
     end if;
+    -- Public (seller_stats), so a visitor's quote sees it too.
+    if exists (select 1 from public.seller_stats as s where s.user_id = gig.seller_id and s.suspended) then
+        raise exception using
+            errcode = 'GF003',
+            message = format('gig %s cannot be bought: its seller is suspended', target_gig_id),
+            hint = 'No new orders until the platform reinstates the seller.';
+    end if;
 
     select p.* into package from public.gig_packages as p
     where p.gig_id = target_gig_id and p.tier = target_tier;
@@ -101,6 +112,18 @@ begin
             errcode = 'P0002',
             message = format('gig %s has no %s package', target_gig_id, target_tier);
     end if;
+    if order_quantity is null then
+        raise exception using errcode = '22004', message = 'quantity must not be null';
+    end if;
+    if order_quantity not between 1 and package.max_quantity then
+        raise exception using
+            errcode = '22023',
+            message = format(
+                'quantity %s is outside 1..%s, what one order may buy of the %s package',
+                order_quantity, package.max_quantity, package.tier
+            );
+    end if;
+    package_total := package.price_cents::bigint * order_quantity;
 
     if pg_catalog.jsonb_typeof(requested_extras) <> 'array'
         or pg_catalog.jsonb_array_length(requested_extras) > 20
@@ -157,7 +180,7 @@ begin
     from pg_catalog.jsonb_array_elements(requested_extras) as item
     join public.gig_extras as e on e.id = (item ->> 'extra_id')::uuid;
 
-    subtotal := package.price_cents + extras_total;
+    subtotal := package_total + extras_total;
     if subtotal > 100000000 then
         raise exception using errcode = '22023', message = 'an order may not exceed 1,000,000.00';
     end if;
@@ -172,6 +195,9 @@ begin
         'tier', package.tier,
         'currency', package.currency,
         'package_price_cents', package.price_cents,
+        'quantity', order_quantity,
+        'max_quantity', package.max_quantity,
+        'package_total_cents', package_total,
         'extras', coalesce(extra_lines, '[]'::jsonb),
         'extras_cents', extras_total,
         'subtotal_cents', subtotal,
@@ -185,9 +211,9 @@ begin
 end;
 $$;
 
-revoke execute on function private.quote(uuid, uuid, public.package_tier, jsonb)
+revoke execute on function private.quote(uuid, uuid, public.package_tier, jsonb, integer)
 from public, anon, authenticated;
-grant execute on function private.quote(uuid, uuid, public.package_tier, jsonb)
+grant execute on function private.quote(uuid, uuid, public.package_tier, jsonb, integer)
 to anon, authenticated, service_role;
 
 -- The checkout's price breakdown for the signed-in buyer (or a visitor, who cannot be
@@ -195,7 +221,8 @@ to anon, authenticated, service_role;
 create or replace function public.quote_order(
     gig_id uuid,
     tier public.package_tier,
-    extras jsonb default '[]'
+    extras jsonb default '[]',
+    quantity integer default 1
 )
 returns jsonb
 language plpgsql
@@ -203,24 +230,25 @@ stable
 set search_path = ''
 as $$
 begin
-    return private.quote(auth.uid(), gig_id, tier, extras);
+    return private.quote(auth.uid(), gig_id, tier, extras, quantity);
 end;
 $$;
 
-revoke execute on function public.quote_order(uuid, public.package_tier, jsonb)
+revoke execute on function public.quote_order(uuid, public.package_tier, jsonb, integer)
 from public, anon, authenticated;
-grant execute on function public.quote_order(uuid, public.package_tier, jsonb)
+grant execute on function public.quote_order(uuid, public.package_tier, jsonb, integer)
 to anon, authenticated, service_role;
 
 -- Server only (the worker, when it creates the Whop checkout for a signed-in buyer):
--- the order is priced by private.quote and starts in pending_payment; only a verified
--- payment moves it on.
+-- the order is priced by private.quote (quantity included) and starts in
+-- pending_payment; only a verified payment moves it on.
 create or replace function public.create_pending_order(
     buyer_id uuid,
     gig_id uuid,
     tier public.package_tier,
     extras jsonb default '[]',
-    attribution jsonb default '{}'
+    attribution jsonb default '{}',
+    quantity integer default 1
 )
 returns public.orders
 language plpgsql
@@ -254,12 +282,12 @@ begin
         raise exception using errcode = '22023', message = 'attribution must be a small JSON object';
     end if;
 
-    priced := private.quote(buyer_id, gig_id, tier, extras);
+    priced := private.quote(buyer_id, gig_id, tier, extras, quantity);
     select s.checkout_expires_after into expires_after from private.platform_settings as s;
 
     insert into public.orders (
         buyer_id, seller_id, gig_id, package_id, tier, gig_title, currency,
-        package_price_cents, extras_cents, subtotal_cents, fee_bps, fee_cents,
+        package_price_cents, quantity, extras_cents, subtotal_cents, fee_bps, fee_cents,
         seller_net_cents, delivery_days, revisions_included, checkout_expires_at
     )
     values (
@@ -271,6 +299,7 @@ begin
         priced ->> 'gig_title',
         priced ->> 'currency',
         (priced ->> 'package_price_cents')::integer,
+        (priced ->> 'quantity')::integer,
         (priced ->> 'extras_cents')::integer,
         (priced ->> 'subtotal_cents')::integer,
         (priced ->> 'fee_bps')::integer,
@@ -305,9 +334,9 @@ begin
 end;
 $$;
 
-revoke execute on function public.create_pending_order(uuid, uuid, public.package_tier, jsonb, jsonb)
+revoke execute on function public.create_pending_order(uuid, uuid, public.package_tier, jsonb, jsonb, integer)
 from public, anon, authenticated;
-grant execute on function public.create_pending_order(uuid, uuid, public.package_tier, jsonb, jsonb)
+grant execute on function public.create_pending_order(uuid, uuid, public.package_tier, jsonb, jsonb, integer)
 to service_role;
 
 -- Server only: remember the Whop checkout created for a pending order (an order action:
@@ -393,16 +422,19 @@ grant execute on function public.set_chargeback_fee_policy(text) to service_role
 revoke execute on function public.set_max_unpaid_orders(integer) from public, anon, authenticated;
 grant execute on function public.set_max_unpaid_orders(integer) to service_role;
 
-comment on function public.quote_order(uuid, public.package_tier, jsonb) is
-$$The checkout breakdown of a published gig's package and extras [{"extra_id", "quantity"}], priced
-from the stored offer only: {gig_id, gig_title, seller_id, package_id, tier, currency,
-package_price_cents, extras: [{extra_id, title, unit_price_cents, quantity, line_total_cents,
-extra_delivery_days}], extras_cents, subtotal_cents, fee_bps, platform_fee_cents (subtotal x fee_bps
-/ 10000, half up), seller_net_cents, delivery_days, revisions_included}.
+comment on function public.quote_order(uuid, public.package_tier, jsonb, integer) is
+$$The checkout breakdown of `quantity` (default 1) of a published gig's package and its extras
+[{"extra_id", "quantity"}], priced from the stored offer only: {gig_id, gig_title, seller_id,
+package_id, tier, currency, package_price_cents (the unit price), quantity, max_quantity (the most
+of this package one order may buy), package_total_cents (unit price x quantity), extras: [{extra_id,
+title, unit_price_cents, quantity, line_total_cents, extra_delivery_days}], extras_cents,
+subtotal_cents (package_total_cents + extras_cents), fee_bps, platform_fee_cents (subtotal x fee_bps
+/ 10000, half up), seller_net_cents, total_cents, delivery_days, revisions_included}.
 @who anyone
-@error 22004 gig_id or tier is missing
+@error 22004 gig_id, tier or quantity is missing
 @error P0002 no such published gig (an unpublished one looks missing to all but its seller and
   admins), package or extra
-@error 22023 the caller sells the gig, a quantity is outside 1..the extra's max_quantity, or an
-  extra is named twice
-@error 55000 the gig's seller or an admin asks about a gig that is not published$$;
+@error 22023 the caller sells the gig, quantity is outside 1..the package's max_quantity, an extra's
+  quantity is outside 1..its max_quantity, or an extra is named twice
+@error 55000 the gig's seller or an admin asks about a gig that is not published
+@error GF003 the gig's seller is suspended: nothing of theirs can be bought$$;

@@ -143,9 +143,10 @@ end;
 $$;
 
 -- Reserve a withdrawal of at most the available balance, to Whop's default payout method
--- or the one named. The seller's account row is locked first (refund requests lock it
--- too), so withdrawals and refunds of the same money are decided one after the other and
--- can never both have it. Returns the withdrawal and the Whop company that pays it.
+-- or the one named; none while the seller is suspended (GF003). The seller's account row
+-- is locked first (refund requests lock it too), so withdrawals and refunds of the same
+-- money are decided one after the other and can never both have it. Returns the
+-- withdrawal and the Whop company that pays it.
 create or replace function public.request_withdrawal(
     seller_id uuid, amount_cents integer, currency text default 'USD', payout_method_id text default null
 )
@@ -164,6 +165,12 @@ begin
     for update;
     if account.user_id is null then
         raise exception using errcode = 'P0002', message = format('user %s has no seller account', seller_id);
+    end if;
+    if account.suspended_at is not null then
+        raise exception using
+            errcode = 'GF003',
+            message = format('withdrawals are held while seller %s is suspended', account.user_id),
+            hint = 'The balance stays; withdrawals resume when the platform reinstates the seller.';
     end if;
     if account.kyc_status <> 'verified' or account.whop_company_id is null then
         raise exception using errcode = 'GF001', message = 'withdrawals need a verified Whop account';
@@ -193,6 +200,30 @@ begin
     );
 end;
 $$;
+
+-- The company whose payouts a seller may manage in Whop's embedded payouts component
+-- (which can withdraw too): none while the seller is suspended (GF003), as for
+-- request_withdrawal; otherwise their Whop company (seller_whop_company).
+create or replace function public.seller_payouts_company(seller_id uuid)
+returns text
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+    if (public.seller_account_for(seller_id)).suspended_at is not null then
+        raise exception using
+            errcode = 'GF003',
+            message = format('payouts are held while seller %s is suspended', seller_id),
+            hint = 'Withdrawals resume when the platform reinstates the seller.';
+    end if;
+    return public.seller_whop_company(seller_id);
+end;
+$$;
+
+revoke execute on function public.seller_payouts_company(uuid) from public, anon, authenticated;
+grant execute on function public.seller_payouts_company(uuid) to service_role;
 
 -- Whop's word for a withdrawal's state as ours, or null for one we do not know (Whop
 -- may add states: such a report is kept out rather than failing).

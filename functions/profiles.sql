@@ -135,8 +135,8 @@ from public, anon, authenticated;
 grant execute on function public.set_seller_kyc_status(uuid, public.kyc_status) to service_role;
 
 -- The public facts about a seller (seller_stats) follow the private account: headline,
--- whether KYC passed, the rating the review functions keep. Definer: the public table is
--- written by nobody else.
+-- whether KYC passed, the rating the review functions keep, whether an operator
+-- suspended them (never why). Definer: the public table is written by nobody else.
 create or replace function private.sync_seller_stats()
 returns trigger
 language plpgsql
@@ -144,10 +144,12 @@ security definer
 set search_path = ''
 as $$
 begin
-    insert into public.seller_stats as s (user_id, headline, verified, rating_avg, rating_count, member_since)
+    insert into public.seller_stats as s (
+        user_id, headline, verified, rating_avg, rating_count, member_since, suspended
+    )
     values (
         new.user_id, new.headline, new.kyc_status = 'verified', new.rating_avg, new.rating_count,
-        new.created_at
+        new.created_at, new.suspended_at is not null
     )
     on conflict (user_id) do update
         set
@@ -155,7 +157,8 @@ begin
             verified = excluded.verified,
             rating_avg = excluded.rating_avg,
             rating_count = excluded.rating_count,
-            member_since = excluded.member_since;
+            member_since = excluded.member_since,
+            suspended = excluded.suspended;
     return null;
 end;
 $$;
@@ -163,7 +166,7 @@ $$;
 revoke execute on function private.sync_seller_stats() from public, anon, authenticated;
 
 create trigger sync_seller_stats
-after insert or update of headline, kyc_status, rating_avg, rating_count, created_at
+after insert or update of headline, kyc_status, rating_avg, rating_count, created_at, suspended_at
 on public.seller_accounts
 for each row execute function private.sync_seller_stats();
 

@@ -21,37 +21,52 @@
 -- Other sorts walk their btree or sort the matches, as the planner prefers. Keyset
 -- cursors make page N cost what page 1 costs.
 
--- A published gig is in the search table; any other is not. Definer: the seller's own
--- edits and the machine's moves keep it current whoever writes gigs.
-create or replace function private.sync_gig_search()
-returns trigger
+-- A gig is in the search table while it is published, its seller is not suspended and
+-- its category is listed; otherwise it is not. So search_gigs filters nothing for
+-- these rules: the rows are simply not there. Invoker: only the definer triggers below
+-- call it, so it runs with their rights.
+create or replace function private.put_gig_search(gig public.gigs)
+returns void
 language plpgsql
-security definer
 set search_path = ''
 as $$
+declare
+    seller_suspended boolean;
+    category_listed boolean;
 begin
-    if new.status <> 'published' then
-        delete from private.gig_search as s where s.gig_id = new.id;
-        return null;
+    if gig.status = 'published' then
+        -- Read in share mode: a suspension or an unlisting committing meanwhile waits for
+        -- this gig's move, or this move for it, so neither misses the other.
+        select a.suspended_at is not null into seller_suspended
+        from public.seller_accounts as a where a.user_id = gig.seller_id
+        for share;
+        select c.listed into category_listed
+        from public.categories as c where c.id = gig.category_id
+        for share;
+    end if;
+    if gig.status <> 'published' or coalesce(seller_suspended, true)
+        or not coalesce(category_listed, false) then
+        delete from private.gig_search as s where s.gig_id = gig.id;
+        return;
     end if;
     insert into private.gig_search as s (
         gig_id, seller_id, category_id, search_vector, title_vector, quality_score,
         starting_price_cents, fastest_delivery_days, rating_avg, published_at
     )
     values (
-        new.id,
-        new.seller_id,
-        new.category_id,
-        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.title), 'A')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(new.tags)), 'B')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.description), 'C'),
-        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.title), 'A')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(new.tags)), 'B'),
-        new.quality_score,
-        new.starting_price_cents,
-        new.fastest_delivery_days,
-        new.rating_avg,
-        new.published_at
+        gig.id,
+        gig.seller_id,
+        gig.category_id,
+        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(gig.tags)), 'B')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.description), 'C'),
+        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(gig.tags)), 'B'),
+        gig.quality_score,
+        gig.starting_price_cents,
+        gig.fastest_delivery_days,
+        gig.rating_avg,
+        gig.published_at
     )
     on conflict (gig_id) do update
         set
@@ -64,6 +79,44 @@ begin
             fastest_delivery_days = excluded.fastest_delivery_days,
             rating_avg = excluded.rating_avg,
             published_at = excluded.published_at;
+end;
+$$;
+
+revoke execute on function private.put_gig_search(public.gigs) from public, anon, authenticated;
+
+-- Every published gig of a seller, or in some categories, put right again (after a
+-- suspension, a reinstatement, a category leaving or joining the listing).
+create or replace function private.resync_gig_search(of_seller uuid, in_categories bigint[])
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+    gig public.gigs;
+begin
+    for gig in
+        select g.* from public.gigs as g
+        where g.status = 'published'
+            and (of_seller is null or g.seller_id = of_seller)
+            and (in_categories is null or g.category_id = any(in_categories))
+    loop
+        perform private.put_gig_search(gig);
+    end loop;
+end;
+$$;
+
+revoke execute on function private.resync_gig_search(uuid, bigint[]) from public, anon, authenticated;
+
+-- Definer: the seller's own edits and the machine's moves keep the table current
+-- whoever writes gigs.
+create or replace function private.sync_gig_search()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    perform private.put_gig_search(new);
     return null;
 end;
 $$;
@@ -80,6 +133,49 @@ after update of status, seller_id, category_id, title, description, tags, starti
 fastest_delivery_days, rating_avg, rating_count, published_at on public.gigs
 for each row when (new.status = 'published' or old.status = 'published')
 execute function private.sync_gig_search();
+
+-- A seller suspended or reinstated: their published gigs leave search or come back.
+create or replace function private.seller_suspension_changed()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    perform private.resync_gig_search(new.user_id, null);
+    return null;
+end;
+$$;
+
+revoke execute on function private.seller_suspension_changed() from public, anon, authenticated;
+
+create trigger seller_suspension_changed
+after update of suspended_at on public.seller_accounts
+for each row
+when ((old.suspended_at is null) is distinct from (new.suspended_at is null))
+execute function private.seller_suspension_changed();
+
+-- A category left or joined the listing (functions/categories.sql passes it down the
+-- tree, row by row): its published gigs leave search or come back.
+create or replace function private.category_listing_changed()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    perform private.resync_gig_search(null, array[new.id]);
+    return null;
+end;
+$$;
+
+revoke execute on function private.category_listing_changed() from public, anon, authenticated;
+
+create trigger category_listing_changed
+after update of active, parent_id, listed on public.categories
+for each row
+when (old.listed is distinct from new.listed)
+execute function private.category_listing_changed();
 
 -- Cursors are opaque to clients: base64url of the sort, the last row's sort key and id.
 create or replace function private.encode_search_cursor(

@@ -1,14 +1,16 @@
 -- What the worker needs beyond the order actions and Whop's objects: checkout
 -- preparation, seller onboarding, and who may ask about an order. All service-role only.
 
--- Create the pending order and say where its money goes. A seller without a Whop
--- company cannot take payments, and nothing is written then.
+-- Create the pending order (`quantity` of the package, priced in SQL) and say where its
+-- money goes. A seller without a Whop company cannot take payments, and nothing is
+-- written then.
 create or replace function public.prepare_checkout(
     buyer_id uuid,
     gig_id uuid,
     tier public.package_tier,
     extras jsonb default '[]',
-    attribution jsonb default '{}'
+    attribution jsonb default '{}',
+    quantity integer default 1
 )
 returns jsonb
 language plpgsql
@@ -28,7 +30,7 @@ begin
             errcode = '55000',
             message = format('the seller of gig %s cannot take payments yet', prepare_checkout.gig_id);
     end if;
-    created := public.create_pending_order(buyer_id, gig_id, tier, extras, attribution);
+    created := public.create_pending_order(buyer_id, gig_id, tier, extras, attribution, quantity);
     -- What travels in the checkout's metadata: our order id and the attribution kept.
     return pg_catalog.jsonb_build_object(
         'order', pg_catalog.to_jsonb(created),
@@ -154,13 +156,13 @@ begin
 end;
 $$;
 
-revoke execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
+revoke execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb, integer)
 from public, anon, authenticated;
 revoke execute on function public.seller_account_for(uuid) from public, anon, authenticated;
 revoke execute on function public.link_whop_company(uuid, text) from public, anon, authenticated;
 revoke execute on function public.checkout_to_confirm(uuid, uuid) from public, anon, authenticated;
 revoke execute on function public.seller_whop_company(uuid) from public, anon, authenticated;
-grant execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb)
+grant execute on function public.prepare_checkout(uuid, uuid, public.package_tier, jsonb, jsonb, integer)
 to service_role;
 grant execute on function public.seller_account_for(uuid) to service_role;
 revoke execute on function public.checkout_refused(uuid, text) from public, anon, authenticated;

@@ -1,15 +1,16 @@
--- The catalog: categories are public; a gig is public once published, and always
+-- The catalog: listed categories are public (deactivating a category unlists it and
+-- those under it; admins still see them); a gig is public once published, and always
 -- visible to its seller and to admins. Its parts (packages, extras, questions, FAQ,
 -- media) are visible exactly when the gig is (the subquery on gigs runs under the gigs
 -- policy) and writable only by the gig's seller. Statuses never change here: only the
 -- machine moves them (gig_events). One permissive policy per table, role and command:
 -- who may do something is one condition, read in one place.
 
-create policy "anyone reads categories"
+create policy "anyone reads listed categories, admins all"
 on public.categories
 for select
 to anon, authenticated
-using (true);
+using (listed or (select private.is_admin()));
 
 create policy "anyone reads published gigs, sellers their own, admins all"
 on public.gigs

@@ -57,6 +57,8 @@ export async function selling(): Promise<void> {
 
 export async function ordering(): Promise<void> {
   await supabase.rpc('quote_order', { gig_id: gigId, tier: 'basic', extras: [] })
+  const quote = await supabase.rpc('quote_order', { gig_id: gigId, tier: 'basic', quantity: 3 })
+  void quote.data
   await supabase.rpc('submit_requirements', { order_id: orderId, answers: [], files: [] })
   await supabase.rpc('start_order', { order_id: orderId })
   await supabase.rpc('deliver_order', { order_id: orderId, message: 'Here it is', files: [] })
@@ -85,6 +87,37 @@ export async function operating(): Promise<void> {
   await supabase.from('admin_quarantined_payments').select('whop_payment_id, reasons, decision')
   await supabase.from('admin_seller_debts').select('seller_id, debt_cents')
   await supabase.rpc('decide_quarantined_payment', { whop_payment_id: 'pay_x', decision: 'refund' })
+}
+
+export async function operatorsTools(): Promise<void> {
+  const sellerId = '00000000-0000-4000-8000-000000000003'
+  const suspended = await supabase.rpc('suspend_seller', { seller_id: sellerId, reason: 'Counterfeit goods' })
+  const since: string | null | undefined = suspended.data?.suspended_at
+  void since
+  await supabase.rpc('reinstate_seller', { seller_id: sellerId, reason: 'Appeal upheld' })
+  const takenDown = await supabase.rpc('take_down_gig', { gig_id: gigId, reason: 'Misleading claims' })
+  takenDown.data?.status satisfies Database['public']['Enums']['gig_status'] | undefined
+  await supabase.rpc('restore_gig', { gig_id: gigId, reason: 'Claims corrected' })
+  const created = await supabase.rpc('create_category', {
+    slug: 'ai-services',
+    name: 'AI Services',
+    parent_id: 2,
+    at_position: 3,
+  })
+  const categoryId: number | undefined = created.data?.id
+  await supabase.rpc('rename_category', { category_id: 7, name: 'AI & Automation', reason: 'Clearer' })
+  await supabase.rpc('move_category', { category_id: 7, parent_id: 2 })
+  await supabase.rpc('move_category', { category_id: 7 })
+  await supabase.rpc('reorder_category', { category_id: 7, at_position: 1 })
+  const hidden = await supabase.rpc('deactivate_category', { category_id: 7, reason: 'Merged' })
+  const listed: boolean | undefined = hidden.data?.listed
+  void [categoryId, listed]
+  await supabase.rpc('reactivate_category', { category_id: 7 })
+  const log = await supabase.from('admin_actions').select('action, admin_id, seller_id, gig_id, category_id, reason, created_at')
+  log.data?.[0]?.action satisfies Database['public']['Enums']['admin_action'] | undefined
+  const profiles = await supabase.from('seller_profiles').select('seller_id, suspended')
+  const isSuspended: boolean | null | undefined = profiles.data?.[0]?.suspended
+  void isSuspended
 }
 
 export async function wrongArguments(): Promise<void> {

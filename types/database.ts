@@ -9,23 +9,65 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      admin_actions: {
+        Row: {
+          action: Database["public"]["Enums"]["admin_action"]
+          admin_id: string | null
+          category_id: number | null
+          created_at: string
+          details: NonNullable<Json>
+          gig_id: string | null
+          id: number
+          reason: string | null
+          seller_id: string | null
+        }
+        Insert: {
+          action: Database["public"]["Enums"]["admin_action"]
+          admin_id?: string | null
+          category_id?: number | null
+          created_at?: string
+          details?: NonNullable<Json>
+          gig_id?: string | null
+          id?: never
+          reason?: string | null
+          seller_id?: string | null
+        }
+        Update: {
+          action?: Database["public"]["Enums"]["admin_action"]
+          admin_id?: string | null
+          category_id?: number | null
+          created_at?: string
+          details?: NonNullable<Json>
+          gig_id?: string | null
+          id?: never
+          reason?: string | null
+          seller_id?: string | null
+        }
+        Relationships: []
+      }
       categories: {
         Row: {
+          active: boolean
           id: number
+          listed: boolean
           name: string
           parent_id: number | null
           position: number
           slug: string
         }
         Insert: {
+          active?: boolean
           id?: never
+          listed?: boolean
           name: string
           parent_id?: number | null
           position?: number
           slug: string
         }
         Update: {
+          active?: boolean
           id?: never
+          listed?: boolean
           name?: string
           parent_id?: number | null
           position?: number
@@ -273,6 +315,7 @@ export type Database = {
           features: string[]
           gig_id: string
           id: string
+          max_quantity: number
           price_cents: number
           revisions_included: number
           tier: Database["public"]["Enums"]["package_tier"]
@@ -287,6 +330,7 @@ export type Database = {
           features?: string[]
           gig_id: string
           id?: string
+          max_quantity?: number
           price_cents: number
           revisions_included?: number
           tier: Database["public"]["Enums"]["package_tier"]
@@ -301,6 +345,7 @@ export type Database = {
           features?: string[]
           gig_id?: string
           id?: string
+          max_quantity?: number
           price_cents?: number
           revisions_included?: number
           tier?: Database["public"]["Enums"]["package_tier"]
@@ -891,6 +936,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -940,6 +986,7 @@ export type Database = {
           package_id?: string | null
           package_price_cents: number
           paid_at?: string | null
+          quantity?: number
           refunded_cents?: number
           reviews_released_at?: string | null
           revisions_included: number
@@ -989,6 +1036,7 @@ export type Database = {
           package_id?: string | null
           package_price_cents?: number
           paid_at?: string | null
+          quantity?: number
           refunded_cents?: number
           reviews_released_at?: string | null
           revisions_included?: number
@@ -1323,6 +1371,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -1335,6 +1385,8 @@ export type Database = {
           payout_enabled?: boolean
           rating_avg?: number
           rating_count?: number
+          suspended_at?: string | null
+          suspension_reason?: string | null
           updated_at?: string
           user_id: string
           whop_company_id?: string | null
@@ -1347,6 +1399,8 @@ export type Database = {
           payout_enabled?: boolean
           rating_avg?: number
           rating_count?: number
+          suspended_at?: string | null
+          suspension_reason?: string | null
           updated_at?: string
           user_id?: string
           whop_company_id?: string | null
@@ -1434,6 +1488,7 @@ export type Database = {
           member_since: string
           rating_avg: number
           rating_count: number
+          suspended: boolean
           user_id: string
           verified: boolean
         }
@@ -1443,6 +1498,7 @@ export type Database = {
           member_since?: string
           rating_avg?: number
           rating_count?: number
+          suspended?: boolean
           user_id: string
           verified?: boolean
         }
@@ -1452,6 +1508,7 @@ export type Database = {
           member_since?: string
           rating_avg?: number
           rating_count?: number
+          suspended?: boolean
           user_id?: string
           verified?: boolean
         }
@@ -1897,6 +1954,7 @@ export type Database = {
           rating_avg: number | null
           rating_count: number | null
           seller_id: string | null
+          suspended: boolean | null
           username: string | null
           verified: boolean | null
         }
@@ -1936,6 +1994,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -1994,6 +2053,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2052,6 +2112,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2138,6 +2199,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2183,6 +2245,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -2237,6 +2301,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2319,12 +2384,37 @@ export type Database = {
           user_id: string
         }[]
       }
+      create_category: {
+        Args: {
+          at_position?: number
+          name: string
+          parent_id?: number
+          reason?: string
+          slug: string
+        }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       create_pending_order: {
         Args: {
           attribution?: Json
           buyer_id: string
           extras?: Json
           gig_id: string
+          quantity?: number
           tier: Database["public"]["Enums"]["package_tier"]
         }
         Returns: {
@@ -2357,6 +2447,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2379,6 +2470,24 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      deactivate_category: {
+        Args: { category_id: number; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2439,6 +2548,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2497,6 +2607,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2581,6 +2692,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -2588,6 +2701,24 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "seller_accounts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      move_category: {
+        Args: { category_id: number; parent_id?: number; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2631,6 +2762,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -2709,6 +2841,7 @@ export type Database = {
           buyer_id: string
           extras?: Json
           gig_id: string
+          quantity?: number
           tier: Database["public"]["Enums"]["package_tier"]
         }
         Returns: Json
@@ -2759,9 +2892,28 @@ export type Database = {
         Args: {
           extras?: Json
           gig_id: string
+          quantity?: number
           tier: Database["public"]["Enums"]["package_tier"]
         }
         Returns: Json
+      }
+      reactivate_category: {
+        Args: { category_id: number; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       record_quarantine_refund_refused: {
         Args: { reason: string; whop_payment_id: string }
@@ -2863,6 +3015,29 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      reinstate_seller: {
+        Args: { reason: string; seller_id: string }
+        Returns: {
+          created_at: string
+          headline: string
+          kyc_status: Database["public"]["Enums"]["kyc_status"]
+          kyc_updated_at: string | null
+          payout_enabled: boolean
+          rating_avg: number
+          rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
+          updated_at: string
+          user_id: string
+          whop_company_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "seller_accounts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       reject_gig: {
         Args: { content_version?: number; gig_id: string; reason: string }
         Returns: {
@@ -2890,6 +3065,42 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "gigs"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      rename_category: {
+        Args: { category_id: number; name: string; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      reorder_category: {
+        Args: { at_position: number; category_id: number; reason?: string }
+        Returns: {
+          active: boolean
+          id: number
+          listed: boolean
+          name: string
+          parent_id: number | null
+          position: number
+          slug: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "categories"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2935,6 +3146,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3016,6 +3228,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3089,6 +3302,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3111,6 +3325,37 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "orders"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      restore_gig: {
+        Args: { gig_id: string; reason: string }
+        Returns: {
+          category_id: number
+          content_version: number
+          created_at: string
+          currency: string
+          description: string
+          fastest_delivery_days: number | null
+          id: string
+          paused_by_platform: boolean
+          published_at: string | null
+          quality_score: number | null
+          rating_avg: number
+          rating_count: number
+          rejection_reason: string | null
+          seller_id: string
+          slug: string
+          starting_price_cents: number | null
+          status: Database["public"]["Enums"]["gig_status"]
+          tags: string[]
+          title: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gigs"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -3172,6 +3417,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -3196,6 +3443,7 @@ export type Database = {
           withdrawn_cents: number
         }[]
       }
+      seller_payouts_company: { Args: { seller_id: string }; Returns: string }
       seller_whop_company: { Args: { seller_id: string }; Returns: string }
       seller_withdrawal: {
         Args: { seller_id: string; withdrawal_id: string }
@@ -3236,6 +3484,8 @@ export type Database = {
           payout_enabled: boolean
           rating_avg: number
           rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
           updated_at: string
           user_id: string
           whop_company_id: string | null
@@ -3279,6 +3529,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3376,6 +3627,7 @@ export type Database = {
           package_id: string | null
           package_price_cents: number
           paid_at: string | null
+          quantity: number
           refunded_cents: number
           reviews_released_at: string | null
           revisions_included: number
@@ -3419,6 +3671,60 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "reviews"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      suspend_seller: {
+        Args: { reason: string; seller_id: string }
+        Returns: {
+          created_at: string
+          headline: string
+          kyc_status: Database["public"]["Enums"]["kyc_status"]
+          kyc_updated_at: string | null
+          payout_enabled: boolean
+          rating_avg: number
+          rating_count: number
+          suspended_at: string | null
+          suspension_reason: string | null
+          updated_at: string
+          user_id: string
+          whop_company_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "seller_accounts"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      take_down_gig: {
+        Args: { gig_id: string; reason: string }
+        Returns: {
+          category_id: number
+          content_version: number
+          created_at: string
+          currency: string
+          description: string
+          fastest_delivery_days: number | null
+          id: string
+          paused_by_platform: boolean
+          published_at: string | null
+          quality_score: number | null
+          rating_avg: number
+          rating_count: number
+          rejection_reason: string | null
+          seller_id: string
+          slug: string
+          starting_price_cents: number | null
+          status: Database["public"]["Enums"]["gig_status"]
+          tags: string[]
+          title: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gigs"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -3478,6 +3784,17 @@ export type Database = {
       }
     }
     Enums: {
+      admin_action:
+        | "suspend_seller"
+        | "reinstate_seller"
+        | "take_down_gig"
+        | "restore_gig"
+        | "create_category"
+        | "rename_category"
+        | "move_category"
+        | "reorder_category"
+        | "deactivate_category"
+        | "reactivate_category"
       gig_action:
         | "submit"
         | "publish"
@@ -3486,9 +3803,17 @@ export type Database = {
         | "unpause"
         | "suspend"
         | "edit"
+        | "take_down"
+        | "restore"
       gig_actor: "seller" | "admin" | "platform"
       gig_sort: "relevance" | "price_low" | "price_high" | "rating" | "newest"
-      gig_status: "draft" | "review" | "published" | "paused" | "rejected"
+      gig_status:
+        | "draft"
+        | "review"
+        | "published"
+        | "paused"
+        | "rejected"
+        | "taken_down"
       kyc_status: "unstarted" | "pending" | "verified" | "failed"
       order_action:
         | "pay"
@@ -3678,6 +4003,18 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
+      admin_action: [
+        "suspend_seller",
+        "reinstate_seller",
+        "take_down_gig",
+        "restore_gig",
+        "create_category",
+        "rename_category",
+        "move_category",
+        "reorder_category",
+        "deactivate_category",
+        "reactivate_category",
+      ],
       gig_action: [
         "submit",
         "publish",
@@ -3686,10 +4023,19 @@ export const Constants = {
         "unpause",
         "suspend",
         "edit",
+        "take_down",
+        "restore",
       ],
       gig_actor: ["seller", "admin", "platform"],
       gig_sort: ["relevance", "price_low", "price_high", "rating", "newest"],
-      gig_status: ["draft", "review", "published", "paused", "rejected"],
+      gig_status: [
+        "draft",
+        "review",
+        "published",
+        "paused",
+        "rejected",
+        "taken_down",
+      ],
       kyc_status: ["unstarted", "pending", "verified", "failed"],
       order_action: [
         "pay",

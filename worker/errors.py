@@ -134,6 +134,12 @@ class WhopGrantRefused(Forbidden):
     code = "whop_grant_refused"
 
 
+class SellerSuspended(Conflict):
+    """The platform suspended the seller: no new orders of their gigs, no withdrawals."""
+
+    code = "seller_suspended"
+
+
 class PayloadTooLarge(GigflowError):
     """The body is over the route's limit (refused before it is read whole)."""
 
@@ -199,6 +205,7 @@ _BY_SQLSTATE: dict[str, type[GigflowError]] = {
     "40P01": Conflict,
     "GF001": SellerNotVerified,
     "GF002": WhopAccountRequired,
+    "GF003": SellerSuspended,
     "22023": InvalidInput,
     "22004": InvalidInput,
     "22P02": InvalidInput,

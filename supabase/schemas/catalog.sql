@@ -13,14 +13,20 @@
 --              (the seller's KYC stopped being verified)
 --   paused     seller: unpause -> published (the KYC gate has the last word), edit -> review
 --   rejected   seller: submit -> review, edit -> rejected
-create type public.gig_status as enum ('draft', 'review', 'published', 'paused', 'rejected');
+--   taken_down admin: restore -> published (the KYC gate has the last word); nothing
+--              else, edits included, so what comes back is what was taken down
+--              (published: admin take_down -> taken_down, through take_down_gig)
+create type public.gig_status as enum ('draft', 'review', 'published', 'paused', 'rejected', 'taken_down');
 comment on type public.gig_status is
 'draft -submit-> review -publish-> published <-pause/unpause-> paused; review -reject-> rejected '
-'-submit-> review; an edit of published or paused -> review; KYC loss: published -suspend-> paused.';
+'-submit-> review; an edit of published or paused -> review; KYC loss: published -suspend-> paused; '
+'an operator: published -take_down-> taken_down -restore-> published.';
 
 -- What moves a gig (private.gig_transitions names who may, from where, to where).
+-- take_down and restore are operators' tools: asked for only through take_down_gig and
+-- restore_gig, which log them in admin_actions (functions/admin_tools.sql).
 create type public.gig_action as enum (
-    'submit', 'publish', 'reject', 'pause', 'unpause', 'suspend', 'edit'
+    'submit', 'publish', 'reject', 'pause', 'unpause', 'suspend', 'edit', 'take_down', 'restore'
 );
 
 -- Who moves it: the gig's seller, an admin (app_metadata.user_role, or the service role),
@@ -33,14 +39,24 @@ create type public.gig_sort as enum ('relevance', 'price_low', 'price_high', 'ra
 
 create type public.requirement_kind as enum ('free_text', 'multiple_choice', 'attachment');
 
+-- The category tree operators manage (create_category and the other tools in
+-- functions/admin_tools.sql). A category is never deleted while gigs name it; an
+-- operator deactivates it instead: `listed` (kept by functions/categories.sql) is false
+-- when it or any category above it is inactive, and the gigs of an unlisted category
+-- leave search and browsing but stay published, reachable by their page and buyable.
 create table public.categories (
     id bigint generated always as identity primary key,
     slug text not null unique check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' and char_length(slug) <= 60),
     name text not null check (char_length(name) between 1 and 80),
     parent_id bigint references public.categories (id) on delete restrict,
     position integer not null default 0,
-    constraint category_is_not_its_own_parent check (parent_id <> id)
+    active boolean not null default true,
+    listed boolean not null default true,
+    constraint category_is_not_its_own_parent check (parent_id <> id),
+    constraint unlisted_when_inactive check (active or not listed)
 );
+comment on table public.categories is
+'The category tree. Visitors see listed categories (active, under active parents); admins all.';
 create index categories_parent_id_idx on public.categories (parent_id);
 
 create table public.gigs (
@@ -101,6 +117,8 @@ create table public.gig_packages (
     features text[] not null default '{}' check (cardinality(features) <= 20),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
+    -- How many of this package one order may buy (the order's quantity, 1 to this).
+    max_quantity integer not null default 1 check (max_quantity between 1 and 100),
     constraint one_package_per_tier unique (gig_id, tier),
     -- A package is priced in its gig's currency.
     constraint gig_packages_gig_currency_fkey foreign key (gig_id, currency)
@@ -201,7 +219,9 @@ values
 ('review', 'edit', 'seller', 'review'),
 ('published', 'edit', 'seller', 'review'),
 ('paused', 'edit', 'seller', 'review'),
-('rejected', 'edit', 'seller', 'rejected');
+('rejected', 'edit', 'seller', 'rejected'),
+('published', 'take_down', 'admin', 'taken_down'),
+('taken_down', 'restore', 'admin', 'published');
 
 revoke all on private.gig_transitions from public, anon, authenticated;
 
@@ -274,9 +294,9 @@ grant update (category_id, title, description, tags) on public.gigs to authentic
 grant delete on public.gigs to authenticated;
 grant insert (
     id, gig_id, tier, title, description, price_cents, currency, delivery_days,
-    revisions_included, features
+    revisions_included, features, max_quantity
 ) on public.gig_packages to authenticated;
-grant update (title, description, price_cents, delivery_days, revisions_included, features)
+grant update (title, description, price_cents, delivery_days, revisions_included, features, max_quantity)
 on public.gig_packages to authenticated;
 grant delete on public.gig_packages to authenticated;
 grant insert (

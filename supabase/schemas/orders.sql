@@ -344,6 +344,7 @@ create table public.orders (
     tier public.package_tier not null,
     gig_title text not null,
     currency text not null check (currency ~ '^[A-Z]{3}$'),
+    -- The package's unit price; the order buys `quantity` of it.
     package_price_cents integer not null check (package_price_cents > 0),
     extras_cents integer not null default 0 check (extras_cents >= 0),
     subtotal_cents integer not null,
@@ -383,8 +384,10 @@ create table public.orders (
     -- accounts, set once both have linked Whop after payment (attach_whop_dm_channel,
     -- functions/order_chat.sql, checks it).
     whop_dm_channel_id text,
+    -- How many of the package the buyer ordered (1 to the package's max_quantity).
+    quantity integer not null default 1 check (quantity between 1 and 100),
     constraint buyer_is_not_the_seller check (buyer_id <> seller_id),
-    constraint subtotal_adds_up check (subtotal_cents = package_price_cents + extras_cents),
+    constraint subtotal_adds_up check (subtotal_cents = package_price_cents * quantity + extras_cents),
     constraint fee_and_net_split_the_subtotal check (fee_cents + seller_net_cents = subtotal_cents),
     constraint refunds_within_payment check (
         refunded_cents between 0 and subtotal_cents

@@ -43,9 +43,15 @@ create table public.seller_accounts (
     rating_count integer not null default 0 check (rating_count >= 0),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
+    -- Set by an operator (suspend_seller, functions/admin_tools.sql), cleared by
+    -- reinstate_seller: while set, the seller's gigs are out of search and cannot be
+    -- bought, and withdrawals are held; open orders continue.
+    suspended_at timestamptz,
+    suspension_reason text check (char_length(suspension_reason) between 1 and 500),
     constraint payouts_need_verified_connected_company check (
         not payout_enabled or (kyc_status = 'verified' and whop_company_id is not null)
-    )
+    ),
+    constraint suspensions_have_a_reason check ((suspended_at is null) = (suspension_reason is null))
 );
 comment on table public.seller_accounts is
 'One per seller, readable by the seller and admins. KYC, Whop company and payout state change only '
@@ -60,10 +66,13 @@ create table public.seller_stats (
     rating_avg numeric(3, 2) not null default 0,
     rating_count integer not null default 0,
     completed_orders integer not null default 0 check (completed_orders >= 0),
-    member_since timestamptz not null default now()
+    member_since timestamptz not null default now(),
+    -- Whether an operator suspended the seller (never why): their gigs cannot be bought.
+    suspended boolean not null default false
 );
 comment on table public.seller_stats is
-'Public facts about each seller (headline, verified, rating, completed orders), copied by triggers.';
+'Public facts about each seller (headline, verified, rating, completed orders, suspended), copied by '
+'triggers.';
 
 create trigger profiles_touch_updated_at
 before update on public.profiles
@@ -104,7 +113,8 @@ select
     s.verified,
     s.rating_avg,
     s.rating_count,
-    s.completed_orders
+    s.completed_orders,
+    s.suspended
 from public.seller_stats as s
 inner join public.profiles as p on s.user_id = p.id;
 comment on view public.seller_profiles is
@@ -136,6 +146,8 @@ comment on column public.seller_profiles.rating_count is
 'Number of released buyer reviews.';
 comment on column public.seller_profiles.completed_orders is
 'Orders the seller has completed.';
+comment on column public.seller_profiles.suspended is
+'Whether the platform suspended the seller: their gigs are out of search and cannot be ordered.';
 
 revoke all on public.seller_profiles from anon, authenticated;
 grant select on public.seller_profiles to anon, authenticated, service_role;

@@ -25,6 +25,18 @@ CATALOG_RPCS = {
     "search_gigs",
     "get_gig",
     "gig_reviews",
+    "quote_order",
+    # The operators' tools (functions/admin_tools.sql).
+    "suspend_seller",
+    "reinstate_seller",
+    "take_down_gig",
+    "restore_gig",
+    "create_category",
+    "rename_category",
+    "move_category",
+    "reorder_category",
+    "deactivate_category",
+    "reactivate_category",
 }
 
 

@@ -26,9 +26,14 @@ insert into spec_edges values
 ('paused', 'edit', 'seller', 'review'),
 ('draft', 'edit', 'seller', 'draft'),
 ('review', 'edit', 'seller', 'review'),
-('rejected', 'edit', 'seller', 'rejected');
+('rejected', 'edit', 'seller', 'rejected'),
+-- An operator takes a live gig down (issue 22, "Operators' tools") and restores it; a
+-- taken-down gig goes nowhere else, not even by an edit, so what comes back is what was
+-- taken down.
+('published', 'take_down', 'admin', 'taken_down'),
+('taken_down', 'restore', 'admin', 'published');
 
-select plan(5 + 5 * 7 * 3);
+select plan(5 + 6 * 9 * 3);
 
 select is_empty(
     $$ select from_status::text, action::text, actor::text, to_status::text from private.gig_transitions
@@ -55,6 +60,7 @@ declare
         when 'published' then '{submit:seller,publish:admin}'
         when 'paused' then '{submit:seller,publish:admin,pause:seller}'
         when 'rejected' then '{submit:seller,reject:admin}'
+        when 'taken_down' then '{submit:seller,publish:admin,take_down:admin}'
     end;
     move text;
 begin
@@ -134,7 +140,7 @@ select results_eq(
 );
 select is(
     (select count(*)::integer from unnest(enum_range(null::public.gig_status))),
-    5,
+    6,
     'the statuses walked are all there are'
 );
 

@@ -91,6 +91,9 @@ insert into public.seller_adjustments (seller_id, order_id, currency, amount_cen
 select tests.get_user_id('mx_seller'), id, 'USD', -300, 'matrix adjustment' from mx_ids where name = 'order';
 insert into public.quarantined_payments (whop_payment_id, reasons, amount_cents, currency, payment)
 values ('pay_mx_stray', '{unknown checkout}', 700, 'USD', '{"id": "pay_mx_stray"}');
+-- One operator's action in the audit log.
+select tests.authenticate_as('mx_admin');
+select public.create_category('mx-spare', 'Matrix spare', null, 0, 'matrix fixture');
 select tests.clear_authentication();
 
 -- Which rows of each table are this file's fixtures.
@@ -123,7 +126,8 @@ insert into mx_scope values
 ('chargebacks', 'whop_dispute_id = ''dspt_mx'''),
 ('order_attributions', 'order_id in (select id from mx_ids)'),
 ('seller_adjustments', 'seller_id in (tests.get_user_id(''mx_seller''), tests.get_user_id(''mx_rival''))'),
-('quarantined_payments', 'whop_payment_id = ''pay_mx_stray''');
+('quarantined_payments', 'whop_payment_id = ''pay_mx_stray'''),
+('admin_actions', 'reason = ''matrix fixture''');
 
 -- Rows each actor sees. Columns: anon, buyer, other user, seller, rival seller, admin,
 -- service role. (The seller sees 3 gigs' worth of own rows; the review is unreleased.)
@@ -159,7 +163,9 @@ insert into mx_visible values
 ('chargebacks', array[0, 0, 0, 0, 0, 1, 1]),
 ('order_attributions', array[0, 0, 0, 0, 0, 1, 1]),
 ('seller_adjustments', array[0, 0, 0, 1, 0, 1, 1]),
-('quarantined_payments', array[0, 0, 0, 0, 0, 1, 1]);
+('quarantined_payments', array[0, 0, 0, 0, 0, 1, 1]),
+-- The operators' audit log: admins only.
+('admin_actions', array[0, 0, 0, 0, 0, 1, 1]);
 
 -- What a write does. A statement per table and command, aimed at the fixtures; the
 -- expectation per actor as above: 'ok', '0 rows', or the SQLSTATE it must fail with.
@@ -313,7 +319,20 @@ insert into mx_writes values
 ('quarantined_payments', 'update', 'update public.quarantined_payments set decision = ''keep'' where whop_payment_id = ''pay_mx_stray''',
  array['42501', '0 rows', '0 rows', '0 rows', '0 rows', 'ok', 'ok']),
 ('quarantined_payments', 'update amount', 'update public.quarantined_payments set amount_cents = 1 where whop_payment_id = ''pay_mx_stray''',
- array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']);
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- A suspension is an operator's tool (suspend_seller, logged): no user writes it, not
+-- even an admin directly.
+('seller_accounts', 'update suspension', 'update public.seller_accounts set suspended_at = now(), suspension_reason = ''x'' where user_id = tests.get_user_id(''mx_seller'')',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+-- Only admins append to the audit log, and never as someone else; nobody rewrites it.
+('admin_actions', 'insert', 'insert into public.admin_actions (action, category_id, details, reason) select ''reorder_category'', id, ''{"position": 3}'', ''matrix write'' from public.categories where slug = ''mx-category''',
+ array['42501', '42501', '42501', '42501', '42501', 'ok', 'ok']),
+('admin_actions', 'insert forged', 'insert into public.admin_actions (action, admin_id, category_id, details, reason) select ''reorder_category'', tests.get_user_id(''mx_buyer''), id, ''{"position": 3}'', ''matrix write'' from public.categories where slug = ''mx-category''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', 'ok']),
+('admin_actions', 'update', 'update public.admin_actions set reason = ''rewritten'' where reason = ''matrix fixture''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '42501']),
+('admin_actions', 'delete', 'delete from public.admin_actions where reason = ''matrix fixture''',
+ array['42501', '42501', '42501', '42501', '42501', '42501', '42501']);
 
 create temporary table mx_actors (position integer primary key, name text not null);
 insert into mx_actors values

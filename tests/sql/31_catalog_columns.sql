@@ -14,22 +14,24 @@ insert into readable values
 -- KYC, Whop company and payouts: signed-in users only, and RLS shows a user only their
 -- own row (admins every row).
 ('public.seller_accounts', 'anon', '{}'),
-('public.seller_accounts', 'authenticated', '{created_at,headline,kyc_status,kyc_updated_at,payout_enabled,rating_avg,rating_count,updated_at,user_id,whop_company_id}'),
--- A seller's public facts, copied from the account by triggers: verified is a boolean,
--- never the KYC state or dates.
-('public.seller_stats', 'anon', '{completed_orders,headline,member_since,rating_avg,rating_count,user_id,verified}'),
-('public.seller_stats', 'authenticated', '{completed_orders,headline,member_since,rating_avg,rating_count,user_id,verified}'),
-('public.seller_profiles', 'anon', '{avatar_url,bio,completed_orders,country,display_name,headline,languages,member_since,rating_avg,rating_count,seller_id,username,verified}'),
-('public.seller_profiles', 'authenticated', '{avatar_url,bio,completed_orders,country,display_name,headline,languages,member_since,rating_avg,rating_count,seller_id,username,verified}'),
-('public.categories', 'anon', '{id,name,parent_id,position,slug}'),
-('public.categories', 'authenticated', '{id,name,parent_id,position,slug}'),
+-- A suspension's reason too: the seller and admins only.
+('public.seller_accounts', 'authenticated', '{created_at,headline,kyc_status,kyc_updated_at,payout_enabled,rating_avg,rating_count,suspended_at,suspension_reason,updated_at,user_id,whop_company_id}'),
+-- A seller's public facts, copied from the account by triggers: verified and suspended
+-- are booleans, never the KYC state, dates or a suspension's reason.
+('public.seller_stats', 'anon', '{completed_orders,headline,member_since,rating_avg,rating_count,suspended,user_id,verified}'),
+('public.seller_stats', 'authenticated', '{completed_orders,headline,member_since,rating_avg,rating_count,suspended,user_id,verified}'),
+('public.seller_profiles', 'anon', '{avatar_url,bio,completed_orders,country,display_name,headline,languages,member_since,rating_avg,rating_count,seller_id,suspended,username,verified}'),
+('public.seller_profiles', 'authenticated', '{avatar_url,bio,completed_orders,country,display_name,headline,languages,member_since,rating_avg,rating_count,seller_id,suspended,username,verified}'),
+-- Categories: RLS shows visitors the listed ones only.
+('public.categories', 'anon', '{active,id,listed,name,parent_id,position,slug}'),
+('public.categories', 'authenticated', '{active,id,listed,name,parent_id,position,slug}'),
 -- Gigs: every column, on the rows RLS shows (published gigs to everyone; a seller's own
 -- and, to admins, all). On a published gig rejection_reason is null and
 -- paused_by_platform false, so neither says anything about the seller to others.
 ('public.gigs', 'anon', '{category_id,content_version,created_at,currency,description,fastest_delivery_days,id,paused_by_platform,published_at,quality_score,rating_avg,rating_count,rejection_reason,seller_id,slug,starting_price_cents,status,tags,title,updated_at}'),
 ('public.gigs', 'authenticated', '{category_id,content_version,created_at,currency,description,fastest_delivery_days,id,paused_by_platform,published_at,quality_score,rating_avg,rating_count,rejection_reason,seller_id,slug,starting_price_cents,status,tags,title,updated_at}'),
-('public.gig_packages', 'anon', '{created_at,currency,delivery_days,description,features,gig_id,id,price_cents,revisions_included,tier,title,updated_at}'),
-('public.gig_packages', 'authenticated', '{created_at,currency,delivery_days,description,features,gig_id,id,price_cents,revisions_included,tier,title,updated_at}'),
+('public.gig_packages', 'anon', '{created_at,currency,delivery_days,description,features,gig_id,id,max_quantity,price_cents,revisions_included,tier,title,updated_at}'),
+('public.gig_packages', 'authenticated', '{created_at,currency,delivery_days,description,features,gig_id,id,max_quantity,price_cents,revisions_included,tier,title,updated_at}'),
 ('public.gig_extras', 'anon', '{created_at,currency,description,extra_delivery_days,gig_id,id,max_quantity,position,price_cents,title,updated_at}'),
 ('public.gig_extras', 'authenticated', '{created_at,currency,description,extra_delivery_days,gig_id,id,max_quantity,position,price_cents,title,updated_at}'),
 ('public.gig_requirements', 'anon', '{choices,created_at,gig_id,id,kind,position,question,required,updated_at}'),
@@ -45,7 +47,11 @@ insert into readable values
 ('private.gig_search', 'anon', '{category_id,fastest_delivery_days,gig_id,published_at,quality_score,rank_key,rating_avg,search_id,search_vector,seller_id,starting_price_cents,title_vector}'),
 ('private.gig_search', 'authenticated', '{category_id,fastest_delivery_days,gig_id,published_at,quality_score,rank_key,rating_avg,search_id,search_vector,seller_id,starting_price_cents,title_vector}'),
 ('private.gig_transitions', 'anon', '{}'),
-('private.gig_transitions', 'authenticated', '{}');
+('private.gig_transitions', 'authenticated', '{}'),
+-- The operators' audit log: visitors nothing; signed-in users the columns, and RLS shows
+-- its rows to admins only.
+('public.admin_actions', 'anon', '{}'),
+('public.admin_actions', 'authenticated', '{action,admin_id,category_id,created_at,details,gig_id,id,reason,seller_id}');
 
 select plan((select count(*)::integer from readable) + 3);
 
@@ -81,7 +87,7 @@ select is(
     jsonb_build_object(
         'seller_id', tests.get_user_id('cc_seller'), 'username', 'cc_seller', 'display_name', 'Cc_Seller',
         'avatar_url', null, 'bio', '', 'languages', '[]'::jsonb, 'country', null, 'headline', '',
-        'verified', false, 'rating_avg', 0, 'rating_count', 0, 'completed_orders', 0
+        'verified', false, 'rating_avg', 0, 'rating_count', 0, 'completed_orders', 0, 'suspended', false
     ),
     'what another user reads of a seller is their public page, verified as a plain boolean'
 );

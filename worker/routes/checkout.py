@@ -42,6 +42,8 @@ class ExtraChoice(Strict):
 class CheckoutRequest(Strict):
     gig_id: str = Field(pattern=UUID_PATTERN)
     tier: Literal["basic", "standard", "premium"]
+    # How many of the package: 1 up to the package's max_quantity, which SQL checks.
+    quantity: int = Field(default=1, ge=1, le=100)
     extras: list[ExtraChoice] = Field(default_factory=list, max_length=20)
     # Where the buyer came from (visitor_id, utm_source, …): SQL keeps the keys it knows,
     # and only those travel in Whop's metadata.
@@ -52,6 +54,7 @@ class CheckoutResponse(BaseModel):
     order_id: str
     checkout_id: str
     purchase_url: str
+    quantity: int
     total_cents: int
     platform_fee_cents: int
     currency: str
@@ -73,15 +76,16 @@ class OrderStatus(BaseModel):
         errors.NotAuthenticated,
         errors.InvalidInput,
         errors.SellerNotVerified,
+        errors.SellerSuspended,
         *errors.WHOP_FAILURES,
     ),
 )
 async def create_checkout(
     request: CheckoutRequest, user: CurrentUser, found: ServicesDep
 ) -> CheckoutResponse:
-    """Open a Whop checkout for a gig package (and extras) at the price SQL computes. If
-    Whop does not open it, the order just created is given up before the error is
-    returned, so a refused checkout leaves no unpaid order."""
+    """Open a Whop checkout for `quantity` of a gig package (and extras) at the price SQL
+    computes. If Whop does not open it, the order just created is given up before the
+    error is returned, so a refused checkout leaves no unpaid order."""
     prepared: dict[str, Any] = await run_in_threadpool(
         found.db.rpc,
         "prepare_checkout",
@@ -91,6 +95,7 @@ async def create_checkout(
             "tier": request.tier,
             "extras": [extra.model_dump() for extra in request.extras],
             "attribution": request.attribution,
+            "quantity": request.quantity,
         },
     )
     order = prepared["order"]
@@ -126,6 +131,7 @@ async def create_checkout(
         order_id=order["id"],
         checkout_id=checkout["id"],
         purchase_url=checkout["purchase_url"],
+        quantity=order["quantity"],
         total_cents=order["subtotal_cents"],
         platform_fee_cents=order["fee_cents"],
         currency=order["currency"],

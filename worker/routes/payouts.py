@@ -93,6 +93,7 @@ def _withdraw(found: Services, user: Identity, request: WithdrawalRequest) -> di
         errors.NotAuthenticated,
         errors.InvalidInput,
         errors.SellerNotVerified,
+        errors.SellerSuspended,
         *errors.WHOP_FAILURES,
     ),
 )
@@ -100,7 +101,8 @@ async def request_withdrawal(
     request: WithdrawalRequest, user: CurrentUser, found: ServicesDep
 ) -> Withdrawal:
     """Withdraw at most the available balance to the seller's payout method at Whop.
-    Two requests at once can never overdraw: SQL decides them one after the other."""
+    Two requests at once can never overdraw: SQL decides them one after the other. A
+    suspended seller's withdrawals are held (409 `seller_suspended`)."""
     recorded = await run_in_threadpool(_withdraw, found, user, request)
     return Withdrawal(**{key: recorded[key] for key in Withdrawal.model_fields})
 
@@ -108,10 +110,15 @@ async def request_withdrawal(
 EMBED_TOKEN_FAILURES = errors.responses(
     errors.NotAuthenticated, errors.InvalidInput, *errors.WHOP_FAILURES
 )
+# The payouts component can withdraw, so a suspended seller gets no token for it.
+PAYOUTS_TOKEN_FAILURES = errors.responses(
+    errors.NotAuthenticated, errors.InvalidInput, errors.SellerSuspended, *errors.WHOP_FAILURES
+)
+COMPANY_FOR = {"payouts": "seller_payouts_company", "kyc": "seller_whop_company"}
 
 
 def _embed_token(found: Services, user: Identity, purpose: str) -> EmbedToken:
-    company_id = str(found.db.rpc("seller_whop_company", {"seller_id": user.user_id}))
+    company_id = str(found.db.rpc(COMPANY_FOR[purpose], {"seller_id": user.user_id}))
     minted = found.whop.create_access_token(company_id=company_id, lifetime_seconds=3600)
     log.info("embed token minted", extra={"purpose": purpose, "company_id": company_id})
     return EmbedToken(
@@ -119,11 +126,12 @@ def _embed_token(found: Services, user: Identity, purpose: str) -> EmbedToken:
     )
 
 
-@router.post("/tokens/payouts", response_model=EmbedToken, responses=EMBED_TOKEN_FAILURES)
+@router.post("/tokens/payouts", response_model=EmbedToken, responses=PAYOUTS_TOKEN_FAILURES)
 async def payouts_token(
     user: CurrentUser, found: ServicesDep, _: EmbedTokenRequest | None = None
 ) -> EmbedToken:
-    """A one-hour token for Whop's embedded payout component, for the caller's company."""
+    """A one-hour token for Whop's embedded payout component, for the caller's company;
+    none while the seller is suspended (their withdrawals are held)."""
     return await run_in_threadpool(_embed_token, found, user, "payouts")
 
 
