@@ -261,8 +261,15 @@ begin
                 return pg_catalog.jsonb_build_object('reason', private.require_text(details ->> 'reason', 'reason', 2000));
             end if;
         when 'deliver' then
-            return details || pg_catalog.jsonb_build_object(
-                'message', private.require_text(details ->> 'message', 'message', 5000)
+            return pg_catalog.jsonb_build_object(
+                'message', private.require_text(details ->> 'message', 'message', 5000),
+                'files', coalesce(details -> 'files', '[]'::jsonb)
+            );
+        when 'submit_requirements' then
+            -- Checked and stored by record_requirement_answers and record_order_files.
+            return pg_catalog.jsonb_build_object(
+                'answers', coalesce(details -> 'answers', '[]'::jsonb),
+                'files', coalesce(details -> 'files', '[]'::jsonb)
             );
         when 'pay' then
             perform private.require_text(details ->> 'whop_payment_id', 'whop_payment_id', 100);
@@ -337,6 +344,11 @@ begin
         else
             null;
     end case;
+    -- The log is append-only and shown to both parties: a person's action keeps only what
+    -- the branches above built from it (nothing, here); the server's, what it sent.
+    if acting_as <> 'system' then
+        return '{}'::jsonb;
+    end if;
     return coalesce(details, '{}'::jsonb);
 end;
 $$;

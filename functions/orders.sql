@@ -86,7 +86,9 @@ begin
     end if;
 
     select g.* into gig from public.gigs as g where g.id = target_gig_id;
-    if gig.id is null then
+    -- An unpublished gig is a missing one to everybody but its seller, on every path
+    -- (the checkout runs as the server, which sees every gig).
+    if gig.id is null or (gig.status <> 'published' and buyer_id is distinct from gig.seller_id) then
         raise exception using errcode = 'P0002', message = format('gig %s does not exist', target_gig_id);
     end if;
     if gig.status <> 'published' then
@@ -261,13 +263,24 @@ declare
     expires_after interval;
     unpaid_cap integer;
     unpaid integer;
+    hourly_cap integer;
+    this_hour integer;
 begin
     -- The buyer's row, locked: two checkouts at once count each other's unpaid orders.
     perform 1 from public.profiles as p where p.id = buyer_id for no key update;
     if buyer_id is null or not found then
         raise exception using errcode = 'P0002', message = format('buyer %s does not exist', buyer_id);
     end if;
-    select s.max_unpaid_orders into unpaid_cap from private.platform_settings as s;
+    select s.max_unpaid_orders, s.max_checkouts_per_hour into unpaid_cap, hourly_cap
+    from private.platform_settings as s;
+    select pg_catalog.count(*) into this_hour
+    from public.orders as o
+    where o.buyer_id = create_pending_order.buyer_id and o.created_at > pg_catalog.now() - interval '1 hour';
+    if this_hour >= hourly_cap then
+        raise exception using
+            errcode = '53400',
+            message = format('you opened %s checkouts in the last hour: try again later', this_hour);
+    end if;
     select pg_catalog.count(*) into unpaid
     from public.orders as o
     where o.buyer_id = create_pending_order.buyer_id and o.status = 'pending_payment';
@@ -419,6 +432,24 @@ $$;
 
 revoke execute on function public.set_chargeback_fee_policy(text) from public, anon, authenticated;
 grant execute on function public.set_chargeback_fee_policy(text) to service_role;
+-- Operator: how many checkouts one buyer may open in an hour.
+create or replace function public.set_max_checkouts_per_hour(max_checkouts integer)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+    if max_checkouts is null or max_checkouts not between 1 and 1000 then
+        raise exception using errcode = '22023', message = 'max_checkouts must be between 1 and 1000';
+    end if;
+    update private.platform_settings as s set max_checkouts_per_hour = max_checkouts;
+    return max_checkouts;
+end;
+$$;
+
+revoke execute on function public.set_max_checkouts_per_hour(integer) from public, anon, authenticated;
+grant execute on function public.set_max_checkouts_per_hour(integer) to service_role;
 revoke execute on function public.set_max_unpaid_orders(integer) from public, anon, authenticated;
 grant execute on function public.set_max_unpaid_orders(integer) to service_role;
 
@@ -432,9 +463,9 @@ subtotal_cents (package_total_cents + extras_cents), fee_bps, platform_fee_cents
 / 10000, half up), seller_net_cents, total_cents, delivery_days, revisions_included}.
 @who anyone
 @error 22004 gig_id, tier or quantity is missing
-@error P0002 no such published gig (an unpublished one looks missing to all but its seller and
-  admins), package or extra
+@error P0002 no such published gig (an unpublished one looks missing to all but its seller),
+  package or extra
 @error 22023 the caller sells the gig, quantity is outside 1..the package's max_quantity, an extra's
   quantity is outside 1..its max_quantity, or an extra is named twice
-@error 55000 the gig's seller or an admin asks about a gig that is not published
+@error 55000 the gig's seller asks about their gig that is not published
 @error GF003 the gig's seller is suspended: nothing of theirs can be bought$$;

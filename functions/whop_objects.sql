@@ -155,7 +155,14 @@ begin
     end if;
 
     if outcome = 'failed' then
-        if target.status <> 'pending_payment' then
+        -- Only the order's own checkout failing gives it up: a failed payment that names
+        -- the order from anyone else's checkout or company says nothing about it.
+        if target.status <> 'pending_payment'
+            or target.whop_checkout_id is null
+            or payment ->> 'checkout_configuration_id' is distinct from target.whop_checkout_id
+            or payment -> 'company' ->> 'id' is distinct from (
+                select s.whop_company_id from public.seller_accounts as s where s.user_id = target.seller_id
+            ) then
             return 'ignored'::public.whop_event_status;
         end if;
         perform private.record_order_action(

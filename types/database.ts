@@ -3469,6 +3469,10 @@ export type Database = {
       }
       set_chargeback_fee_policy: { Args: { borne_by: string }; Returns: string }
       set_clearance_period: { Args: { days: number }; Returns: string }
+      set_max_checkouts_per_hour: {
+        Args: { max_checkouts: number }
+        Returns: number
+      }
       set_max_unpaid_orders: { Args: { max_unpaid: number }; Returns: number }
       set_platform_fee_bps: { Args: { fee_bps: number }; Returns: number }
       set_seller_kyc_status: {

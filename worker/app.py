@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.telemetry import TelemetryConfig
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from worker import errors, logs
@@ -59,6 +60,8 @@ class RequestIds:
             logs.request_id.reset(token)
 
 
+HTTP_ERROR_CODES = {400: "invalid_input", 404: "not_found", 405: "method_not_allowed"}
+
 # FastAPI's native telemetry, every part of it, when the operator has not asked for it.
 TELEMETRY_OFF: TelemetryConfig = {
     "tracing": False,
@@ -103,6 +106,17 @@ def create_app(
         where = ".".join(str(part) for part in first["loc"])
         failure = errors.InvalidInput(f"{where}: {first['msg']}")
         return JSONResponse(status_code=failure.status, content=failure.body())
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        # What FastAPI raises itself (a body it cannot parse, an unknown path or method):
+        # the same {code, message} body as every other refusal.
+        code = HTTP_ERROR_CODES.get(error.status_code, "error")
+        return JSONResponse(
+            status_code=error.status_code,
+            content={"code": code, "message": str(error.detail)},
+            headers=getattr(error, "headers", None),
+        )
 
     app.include_router(operations.router)
     app.include_router(webhooks.router)

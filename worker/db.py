@@ -153,11 +153,8 @@ class PostgresDatabase:
                 # One transaction, pipelined as PostgREST sends it: begin, role and
                 # claims, the call; a single wait for the answer, another for the commit.
                 with conn.pipeline(), conn.transaction():
-                    conn.execute(
-                        "select set_config('role', %s, true),"
-                        " set_config('request.jwt.claims', %s, true)",
-                        (identity.role, json.dumps(dict(identity.claims), default=str)),
-                    )
+                    claims = json.dumps(dict(identity.claims), default=str)
+                    conn.execute(IDENTITY_SETTINGS, (identity.role, claims))
                     row = conn.execute(
                         _call_query(function, signature, arguments),
                         {"arguments": json.dumps(arguments, default=str)},
@@ -184,6 +181,19 @@ class PostgresDatabase:
 
     def close(self) -> None:
         self._pool.close()
+
+
+# The caller's role and claims for this transaction only. auth.uid(), auth.role() and
+# auth.jwt() read the legacy per-claim settings before request.jwt.claims, and a pooler
+# in transaction mode keeps whatever a session before us left behind: they are blanked.
+IDENTITY_SETTINGS = (
+    "select set_config('role', %s, true),"
+    " set_config('request.jwt.claims', %s, true),"
+    " set_config('request.jwt.claim', '', true),"
+    " set_config('request.jwt.claim.sub', '', true),"
+    " set_config('request.jwt.claim.role', '', true),"
+    " set_config('request.jwt.claim.email', '', true)"
+)
 
 
 def _call_query(function: str, signature: _Signature, arguments: Mapping[str, Any]) -> sql.Composed:

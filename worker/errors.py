@@ -147,6 +147,13 @@ class PayloadTooLarge(GigflowError):
     code = "payload_too_large"
 
 
+class RateLimited(GigflowError):
+    """Too many of these in a short time (e.g. checkouts per buyer per hour); try later."""
+
+    status = 429
+    code = "rate_limited"
+
+
 class Unavailable(GigflowError):
     """A dependency (database, Whop) is down or timed out; retrying later may work."""
 
@@ -206,7 +213,9 @@ _BY_SQLSTATE: dict[str, type[GigflowError]] = {
     "GF001": SellerNotVerified,
     "GF002": WhopAccountRequired,
     "GF003": SellerSuspended,
+    "53400": RateLimited,
     "22023": InvalidInput,
+    "22P05": InvalidInput,
     "22004": InvalidInput,
     "22P02": InvalidInput,
     "22001": InvalidInput,

@@ -1,6 +1,7 @@
 """What one buyer's checkouts can cost (issue 16 #6), through the running system: a
 checkout Whop refuses leaves no unpaid order behind, a buyer has at most 3 unpaid
-orders open at once (the default setting) and may give one up, and only the attribution
+orders open at once (the default setting) and may give one up, but abandoning and
+reopening in a loop stops at 20 checkouts an hour (the default), and only the attribution
 keys GigFlow keeps travel to Whop."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from devstack.offline import OfflineStack, wait_for
 from tests.py.marketplace_flow import Shop, checkout, open_shop
 
 DEFAULT_MAX_UNPAID_ORDERS = 3
+DEFAULT_MAX_CHECKOUTS_PER_HOUR = 20
 
 
 @pytest.fixture
@@ -90,3 +92,18 @@ def test_only_the_attribution_gigflow_keeps_travels_to_whop(
         "utm_source": "newsletter",
         "visitor_id": "v-1",
     }
+
+
+def test_abandoning_and_reopening_in_a_loop_stops_at_the_hourly_cap(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    for _ in range(DEFAULT_MAX_CHECKOUTS_PER_HOUR):
+        created = checkout(stack, shop)
+        stack.rpc(shop.buyer, "abandon_checkout", {"order_id": created["order_id"]})
+    response = stack.http.post(
+        "/checkout", json={"gig_id": shop.gig_id, "tier": "basic"}, headers=shop.buyer.headers
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limited"
+    assert "in the last hour" in response.json()["message"]
+    assert len(stack.emulator.checkouts) == DEFAULT_MAX_CHECKOUTS_PER_HOUR

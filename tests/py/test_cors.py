@@ -90,7 +90,7 @@ def test_a_preflight_to_the_webhook_is_not_approved(worker_url: str) -> None:
         f"{worker_url}{WHOP_WEBHOOK_PATH}", FRONTEND, headers="content-type,webhook-signature"
     )
     assert response.status_code == 405
-    assert response.json() == {"detail": "Method Not Allowed"}
+    assert response.json() == {"code": "method_not_allowed", "message": "Method Not Allowed"}
     assert "access-control-allow-origin" not in response.headers
 
 

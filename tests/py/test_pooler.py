@@ -97,6 +97,32 @@ def test_a_stopped_pooler_refuses_connections(cluster: LocalCluster) -> None:
             psycopg.connect(pooler.url("supabase_admin"), connect_timeout=2)
 
 
+def test_a_setting_another_session_left_on_a_pooled_connection_never_names_the_caller(
+    cluster: LocalCluster, database: str, admin_url: str
+) -> None:
+    market, _ = paid_order(admin_url)
+    with tempfile.TemporaryDirectory(prefix="gigflow-test-pooler-") as work_dir:
+        # One server connection: every client of the pooler gets the same one.
+        pooler = LocalPooler(cluster, Path(work_dir), pool_size=1).start()
+        try:
+            url = pooler.url("postgres", database)
+            # An operator's session sets the legacy claim the auth functions read first,
+            # for the session, and goes away; transaction mode keeps it on the connection.
+            with psycopg.connect(url, autocommit=True, prepare_threshold=None) as operator:
+                operator.execute(
+                    "select set_config('request.jwt.claim.sub', %s, false)", (market.seller_id,)
+                )
+            db = PostgresDatabase(url)
+            try:
+                # The buyer asks for their balance: they have none, and see none.
+                assert db.rpc("seller_balance", {}, identity=user(market.buyer_id)) == []
+                assert db.rpc("seller_balance", {}, identity=user(market.seller_id)) != []
+            finally:
+                db.close()
+        finally:
+            pooler.stop()
+
+
 # The worker through it.
 
 

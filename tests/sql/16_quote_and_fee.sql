@@ -2,7 +2,7 @@
 -- subtotal x bps / 10000 rounded half up, and every way to ask for an impossible order
 -- is refused with a reason.
 begin;
-select plan(19);
+select plan(20);
 
 select tests.create_user('qf_buyer');
 select tests.create_user('qf_seller');
@@ -72,6 +72,12 @@ select is(
     (select fee_bps || ' ' || fee_cents from public.orders where id = (:'pending'::public.orders).id),
     '1250 126',
     'an order keeps the fee of its purchase time when the setting changes'
+);
+
+select tests.authenticate_as_service_role();
+select throws_ok(
+    format('select create_pending_order(%L, %L, ''basic'')', tests.get_user_id('qf_buyer'), :'draft'), 'P0002', null,
+    'the worker''s checkout, which sees every gig, cannot open an order of a draft either'
 );
 
 select * from finish();

@@ -5,7 +5,7 @@
 -- null), our order id in the checkout metadata, the seller as the envelope's company_id.
 begin;
 -- This file keeps many unpaid orders of one buyer open at once (26_unpaid_orders tests the cap).
-update private.platform_settings set max_unpaid_orders = 50;
+update private.platform_settings set max_unpaid_orders = 50, max_checkouts_per_hour = 1000;
 select plan(76);
 
 select tests.create_user('wi_buyer');
@@ -250,10 +250,14 @@ from ingest_whop_event('msg_wiFailed0000000000001', format(
       "type": "payment.failed", "company_id": "biz_wiSellerCo01",
       "data": {"id": "pay_wiFailed00001", "status": "open", "substatus": "failed", "total": 123.45,
                "currency": "usd", "failure_message": "Your card was declined.",
+               "checkout_configuration_id": "ch_wiFailed", "company": {"id": "biz_wiSellerCo01"},
                "metadata": {"gigflow_order_id": "%s"}}}',
     :'ord_failed'
 )::jsonb) \gset
-select is(process_whop_event(:'ev_failed')::text, 'processed', 'a payment.failed for a pending order is processed');
+select is(
+    process_whop_event(:'ev_failed')::text, 'processed',
+    'a payment.failed from the pending order''s own checkout is processed'
+);
 select is(
     (select status::text from public.orders where id = :'ord_failed'),
     'cancelled',

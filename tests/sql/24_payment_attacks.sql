@@ -10,8 +10,8 @@
 -- the platform fee 10% = 10.00 (DESIGN: subtotal x fee_bps / 10000, default 1000 bps).
 begin;
 -- This file keeps many unpaid orders of one buyer open at once (26_unpaid_orders tests the cap).
-update private.platform_settings set max_unpaid_orders = 50;
-select plan(37);
+update private.platform_settings set max_unpaid_orders = 50, max_checkouts_per_hour = 1000;
+select plan(42);
 
 select tests.create_user('pa_buyer');
 select tests.create_user('pa_attacker');
@@ -36,7 +36,8 @@ select tests.authenticate_as_service_role();
 insert into pa_orders
 select n.name, (public.create_pending_order(tests.get_user_id('pa_buyer'), :'gig', 'basic')).id
 from unnest(array[
-    'company', 'checkout', 'fee', 'total', 'currency', 'honest', 'reconciled', 'no_checkout'
+    'company', 'checkout', 'fee', 'total', 'currency', 'honest', 'reconciled', 'no_checkout',
+    'failed_elsewhere', 'failed_own'
 ]) as n (name);
 select public.attach_checkout(o.id, 'ch_pa_' || o.name) from pa_orders as o where o.name <> 'no_checkout';
 
@@ -225,6 +226,29 @@ select ok(
     'the quarantined payment shows as refunded'
 );
 select is(pg_temp.order_state('total'), 'pending_payment - 1000', 'and the order it named is untouched by the refund');
+
+-- A failed payment gives an order up only when it is the order's own checkout failing: the
+-- attacker's declined card in their own checkout or company, naming the victim's order,
+-- must not cancel it.
+select is(
+    apply_whop_payment(pg_temp.payment('failed_elsewhere', 'pay_pa_failed_checkout',
+        '{"status": "open", "substatus": "failed", "checkout_configuration_id": "ch_attackers_own"}'))::text,
+    'ignored',
+    'a failed payment in the attacker''s own checkout, naming the order, is ignored'
+);
+select is(
+    apply_whop_payment(pg_temp.payment('failed_elsewhere', 'pay_pa_failed_company',
+        '{"status": "open", "substatus": "failed", "company": {"id": "biz_paAttacker"}}'))::text,
+    'ignored',
+    'so is one in the attacker''s company'
+);
+select is(pg_temp.order_state('failed_elsewhere'), 'pending_payment - 1000', 'and the order stays open to pay');
+select is(
+    apply_whop_payment(pg_temp.payment('failed_own', 'pay_pa_failed_own', '{"status": "open", "substatus": "failed"}'))::text,
+    'processed',
+    'the order''s own checkout failing is applied'
+);
+select is(pg_temp.order_state('failed_own'), 'cancelled - 1000', 'and gives the order up');
 
 select * from finish();
 rollback;

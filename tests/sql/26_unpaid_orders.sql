@@ -1,9 +1,11 @@
 -- What one buyer's checkouts can cost (issue 16 #6): a buyer has at most 3 unpaid orders
 -- open at once (the default of the max_unpaid_orders setting), may give one up, and an
 -- order whose checkout Whop refused is given up by the worker in the same request. A
--- payment that still arrives for a given-up order is refunded in full.
+-- payment that still arrives for a given-up order is refunded in full. Abandoning and
+-- reopening does not get around the cap: a buyer opens at most max_checkouts_per_hour
+-- orders (default 20) in any hour, whatever became of them (53400).
 begin;
-select plan(16);
+select plan(22);
 
 select tests.create_user('uo_buyer');
 select tests.create_user('uo_stranger');
@@ -88,6 +90,36 @@ select is(
     1,
     'the buyer has one unpaid order left'
 );
+
+-- Checkouts per hour: abandoned and refused ones count, so abandoning and reopening in a
+-- loop is bounded too. The buyer has opened 4 orders in this hour (first, second, third
+-- and the one after abandoning).
+select tests.authenticate_as_service_role();
+select throws_ok('select set_max_checkouts_per_hour(0)', '22023', null, 'the hourly cap is at least 1');
+select is(set_max_checkouts_per_hour(5), 5, 'the operator sets 5 checkouts an hour');
+select lives_ok(
+    format('select create_pending_order(%L, %L, ''basic'')', tests.get_user_id('uo_buyer'), :'gig'),
+    'the fifth order of the hour is opened'
+);
+select tests.authenticate_as('uo_buyer');
+select abandon_checkout(o.id) from public.orders as o
+where o.buyer_id = tests.get_user_id('uo_buyer') and o.status = 'pending_payment';
+select tests.authenticate_as_service_role();
+select throws_ok(
+    format('select create_pending_order(%L, %L, ''basic'')', tests.get_user_id('uo_buyer'), :'gig'),
+    '53400', 'you opened 5 checkouts in the last hour: try again later',
+    'a sixth in the same hour is refused even with nothing unpaid'
+);
+select tests.clear_authentication();
+update public.orders set created_at = created_at - interval '61 minutes'
+where buyer_id = tests.get_user_id('uo_buyer');
+select tests.authenticate_as_service_role();
+select lives_ok(
+    format('select create_pending_order(%L, %L, ''basic'')', tests.get_user_id('uo_buyer'), :'gig'),
+    'an hour later the buyer orders again'
+);
+select tests.authenticate_as('uo_buyer');
+select throws_ok('select set_max_checkouts_per_hour(500)', '42501', null, 'a buyer cannot change the hourly cap');
 
 select * from finish();
 rollback;

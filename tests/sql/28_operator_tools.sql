@@ -418,7 +418,7 @@ select throws_ok(
 select tests.authenticate_as_service_role();
 select throws_ok(
     format('select create_pending_order(%L, %L, ''basic'')', tests.get_user_id('ot_buyer'), :'second'),
-    '55000', null, 'nor order it'
+    'P0002', null, 'nor order it: to the checkout it does not exist either'
 );
 select tests.authenticate_as('ot_seller');
 select is(

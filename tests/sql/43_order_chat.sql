@@ -4,7 +4,7 @@
 begin;
 select plan(29);
 -- One buyer keeps several unpaid orders here (26_unpaid_orders tests the cap).
-update private.platform_settings set max_unpaid_orders = 50;
+update private.platform_settings set max_unpaid_orders = 50, max_checkouts_per_hour = 1000;
 
 select tests.create_user('oc_buyer');
 select tests.create_user('oc_seller');

@@ -77,6 +77,7 @@ class OrderStatus(BaseModel):
         errors.InvalidInput,
         errors.SellerNotVerified,
         errors.SellerSuspended,
+        errors.RateLimited,
         *errors.WHOP_FAILURES,
     ),
 )
