@@ -151,6 +151,14 @@ to anon, authenticated, service_role;
 -- and the cursor) in rank order, first $10, each with its sort key (tier * 2^48 + rank).
 -- With `walk_rows`, walk that many rows of the rank index first and fall back to the
 -- RUM index only when they hold fewer than $10 matches.
+--
+-- RUM orders by a float8 distance, `rank_key <=| anchor` = anchor - rank_key. A float8
+-- holds integers exactly only up to 2^53, so the anchor is 2^53 - 1: from 2^63 (the old
+-- anchor) every rank key within ~1,000 of another (every gig of the same quality: the
+-- row ids differ by little) had the same distance, RUM returned them in any order, and
+-- a page's cursor (its last rank key) skipped the tied gigs it had not returned. Rank
+-- keys stay far below 2^53 (quality below 2^20 * 2^31, plus the row), so every distance
+-- is exact and unique, and RUM's order is the rank order exactly.
 create or replace function private.search_tier_sql(
     tier integer,
     predicate text,
@@ -166,7 +174,7 @@ as $$
         when walk_rows is null then format(
             'select s.gig_id, %1$s::bigint * 281474976710656 + s.rank_key as sort_key'
             ' from private.gig_search as s where %2$s and %3$s'
-            ' order by s.rank_key operator(private.<=|) 9223372036854775807::bigint limit $10',
+            ' order by s.rank_key operator(private.<=|) 9007199254740991::bigint limit $10',
             tier, predicate, conditions
         )
         else format(
