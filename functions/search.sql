@@ -21,16 +21,27 @@
 -- Other sorts walk their btree or sort the matches, as the planner prefers. Keyset
 -- cursors make page N cost what page 1 costs.
 
--- A published gig is in the search table; any other is not. Definer: the seller's own
--- edits and the machine's moves keep it current whoever writes gigs.
+-- A published gig is in the search table, as it is now; any other is not. Definer: the
+-- seller's own edits and the machine's moves keep it current whoever writes gigs.
+--
+-- The row is read from gigs, never taken from NEW. Triggers nest: a seller's edit of a
+-- live gig fires gig_listing_changed (functions/gigs.sql) first, whose `edit` moves the
+-- gig to review (this function runs for that move and removes the row), and only then
+-- this function for the seller's own update, whose NEW still says `published` and holds
+-- the unreviewed text. Taken from NEW, that text went back into search, and the gig
+-- stayed there in review, rejected or deleted. Search shows only what a moderator
+-- approved: while a gig is in review (an edit of a live gig included) it is not there.
 create or replace function private.sync_gig_search()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+    gig public.gigs;
 begin
-    if new.status <> 'published' then
+    select g.* into gig from public.gigs as g where g.id = new.id;
+    if gig.id is null or gig.status <> 'published' then
         delete from private.gig_search as s where s.gig_id = new.id;
         return null;
     end if;
@@ -39,19 +50,19 @@ begin
         starting_price_cents, fastest_delivery_days, rating_avg, published_at
     )
     values (
-        new.id,
-        new.seller_id,
-        new.category_id,
-        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.title), 'A')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(new.tags)), 'B')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.description), 'C'),
-        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, new.title), 'A')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(new.tags)), 'B'),
-        new.quality_score,
-        new.starting_price_cents,
-        new.fastest_delivery_days,
-        new.rating_avg,
-        new.published_at
+        gig.id,
+        gig.seller_id,
+        gig.category_id,
+        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(gig.tags)), 'B')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.description), 'C'),
+        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(gig.tags)), 'B'),
+        gig.quality_score,
+        gig.starting_price_cents,
+        gig.fastest_delivery_days,
+        gig.rating_avg,
+        gig.published_at
     )
     on conflict (gig_id) do update
         set
@@ -75,10 +86,12 @@ after insert on public.gigs
 for each row when (new.status = 'published')
 execute function private.sync_gig_search();
 
+-- Any move of the status syncs, not only one to or from published: a move between two
+-- other states removes whatever row is left there.
 create trigger sync_gig_search
 after update of status, seller_id, category_id, title, description, tags, starting_price_cents,
 fastest_delivery_days, rating_avg, rating_count, published_at on public.gigs
-for each row when (new.status = 'published' or old.status = 'published')
+for each row when (new.status = 'published' or old.status is distinct from new.status)
 execute function private.sync_gig_search();
 
 -- Cursors are opaque to clients: base64url of the sort, the last row's sort key and id.
