@@ -109,14 +109,29 @@ revoke execute on function private.resync_gig_search(uuid, bigint[]) from public
 
 -- Definer: the seller's own edits and the machine's moves keep the table current
 -- whoever writes gigs.
+--
+-- The row is read from gigs, never taken from NEW. Triggers nest: a seller's edit of a
+-- live gig fires gig_listing_changed (functions/gigs.sql) first, whose `edit` moves the
+-- gig to review (this function runs for that move and removes the row), and only then
+-- this function for the seller's own update, whose NEW still says `published` and holds
+-- the unreviewed text. Taken from NEW, that text went back into search, and the gig
+-- stayed there in review, rejected or deleted. Search shows only what a moderator
+-- approved: while a gig is in review (an edit of a live gig included) it is not there.
 create or replace function private.sync_gig_search()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+    gig public.gigs;
 begin
-    perform private.put_gig_search(new);
+    select g.* into gig from public.gigs as g where g.id = new.id;
+    if gig.id is null then
+        delete from private.gig_search as s where s.gig_id = new.id;
+    else
+        perform private.put_gig_search(gig);
+    end if;
     return null;
 end;
 $$;
@@ -128,10 +143,12 @@ after insert on public.gigs
 for each row when (new.status = 'published')
 execute function private.sync_gig_search();
 
+-- Any move of the status syncs, not only one to or from published: a move between two
+-- other states removes whatever row is left there.
 create trigger sync_gig_search
 after update of status, seller_id, category_id, title, description, tags, starting_price_cents,
 fastest_delivery_days, rating_avg, rating_count, published_at on public.gigs
-for each row when (new.status = 'published' or old.status = 'published')
+for each row when (new.status = 'published' or old.status is distinct from new.status)
 execute function private.sync_gig_search();
 
 -- A seller suspended or reinstated: their published gigs leave search or come back.
@@ -247,6 +264,14 @@ to anon, authenticated, service_role;
 -- and the cursor) in rank order, first $10, each with its sort key (tier * 2^48 + rank).
 -- With `walk_rows`, walk that many rows of the rank index first and fall back to the
 -- RUM index only when they hold fewer than $10 matches.
+--
+-- RUM orders by a float8 distance, `rank_key <=| anchor` = anchor - rank_key. A float8
+-- holds integers exactly only up to 2^53, so the anchor is 2^53 - 1: from 2^63 (the old
+-- anchor) every rank key within ~1,000 of another (every gig of the same quality: the
+-- row ids differ by little) had the same distance, RUM returned them in any order, and
+-- a page's cursor (its last rank key) skipped the tied gigs it had not returned. Rank
+-- keys stay far below 2^53 (quality below 2^20 * 2^31, plus the row), so every distance
+-- is exact and unique, and RUM's order is the rank order exactly.
 create or replace function private.search_tier_sql(
     tier integer,
     predicate text,
@@ -262,7 +287,7 @@ as $$
         when walk_rows is null then format(
             'select s.gig_id, %1$s::bigint * 281474976710656 + s.rank_key as sort_key'
             ' from private.gig_search as s where %2$s and %3$s'
-            ' order by s.rank_key operator(private.<=|) 9223372036854775807::bigint limit $10',
+            ' order by s.rank_key operator(private.<=|) 9007199254740991::bigint limit $10',
             tier, predicate, conditions
         )
         else format(
