@@ -43,6 +43,9 @@ def marketplace(admin_url: str, *, price_cents: int = 12345) -> Marketplace:
     suffix = uuid.uuid4().hex[:8]
     company_id = f"biz_{suffix}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        # One buyer here may open more orders in an hour than the platform lets a person
+        # (test_checkout_limits tests that cap).
+        conn.execute("select public.set_max_checkouts_per_hour(1000)")
         buyer_id = str(
             conn.execute("select tests.create_user(%s)", (f"buyer_{suffix}",)).fetchone()[0]
         )

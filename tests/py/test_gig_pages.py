@@ -62,6 +62,7 @@ def test_a_visitor_gets_a_published_gig_page_by_its_slug(db_url: str) -> None:
     assert set(page["seller"]) == {
         "seller_id", "username", "display_name", "avatar_url", "bio", "languages", "country",
         "member_since", "headline", "verified", "rating_avg", "rating_count", "completed_orders",
+        "suspended",  # the operators' tools: a suspended seller's page says so
     }  # fmt: skip
     assert page["reviews"] == []
     assert {"extras", "requirements", "faqs", "media", "category"} <= set(page)
