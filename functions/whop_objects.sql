@@ -673,7 +673,8 @@ from public, anon, authenticated;
 revoke execute on function public.apply_whop_ledger_account(jsonb, text) from public, anon, authenticated;
 revoke execute on function public.apply_whop_payout_methods(text, jsonb) from public, anon, authenticated;
 revoke execute on function public.apply_whop_withdrawal(jsonb, uuid, text) from public, anon, authenticated;
-revoke execute on function private.record_withdrawal_made_at_whop(jsonb, text) from public, anon, authenticated;
+revoke execute on function private.record_withdrawal_made_at_whop(jsonb, text)
+from public, anon, authenticated;
 revoke execute on function private.check_quarantine_decision() from public, anon, authenticated;
 revoke execute on function public.decide_quarantined_payment(text, text) from public, anon, authenticated;
 revoke execute on function public.claim_quarantine_refunds(integer) from public, anon, authenticated;
