@@ -283,14 +283,28 @@ end;
 $$;
 
 -- Whop refused to make a withdrawal the worker asked for: it failed, and the money is the
--- seller's to withdraw again.
+-- seller's to withdraw again. A request that already carries a Whop id was matched, while
+-- waiting for Whop's answer, to a withdrawal of the same company and amount that the
+-- seller made at Whop (apply_whop_withdrawal): that one is real, so the row stays, as
+-- made at Whop, and keeps the money.
 create or replace function public.record_withdrawal_refused(withdrawal_id uuid, reason text)
 returns public.withdrawals
-language sql
+language plpgsql
 security definer
 set search_path = ''
 as $$
-    select public.record_withdrawal(withdrawal_id, null, 'failed', pg_catalog.left(reason, 500))
+declare
+    target public.withdrawals;
+begin
+    update public.withdrawals as w
+    set made_at_whop = true, updated_at = pg_catalog.now()
+    where w.id = record_withdrawal_refused.withdrawal_id and w.whop_withdrawal_id is not null
+    returning w.* into target;
+    if target.id is not null then
+        return target;
+    end if;
+    return public.record_withdrawal(withdrawal_id, null, 'failed', pg_catalog.left(reason, 500));
+end;
 $$;
 
 -- A seller's withdrawal, for the worker's answer to them (only their own).

@@ -490,7 +490,10 @@ $$;
 -- A Whop withdrawal: ours by Whop's id, by the request the worker names, or the request
 -- of that company and amount still waiting for Whop's id (a webhook can beat the worker's
 -- own record of Whop's answer). Its status in Whop's words; one Whop adds later is kept
--- out rather than failing.
+-- out rather than failing. A withdrawal from a seller's company that is none of ours was
+-- made at Whop (the embedded payouts component withdraws directly): it is recorded once,
+-- by Whop's id, and counts against the balance like ours; beyond what was available it is
+-- the seller's debt (balances_of). Any other company's withdrawal is ignored.
 create or replace function public.apply_whop_withdrawal(
     withdrawal jsonb, withdrawal_id uuid default null, company_id text default null
 )
@@ -501,6 +504,8 @@ set search_path = ''
 as $$
 declare
     reported_id text := private.whop_id(withdrawal, 'withdrawal');
+    reported_company text := coalesce(withdrawal -> 'ledger_account' ->> 'company_id', company_id);
+    recorded_here boolean := false;
     ours uuid;
     before public.withdrawals;
     after public.withdrawals;
@@ -514,20 +519,64 @@ begin
         from public.withdrawals as w
         join public.seller_accounts as s on s.user_id = w.seller_id
         where w.whop_withdrawal_id is null and w.status = 'requested'
-            and s.whop_company_id = coalesce(withdrawal -> 'ledger_account' ->> 'company_id', company_id)
+            and s.whop_company_id = reported_company
             and w.amount_cents = private.whop_cents(withdrawal -> 'amount')
         order by w.created_at
         limit 1;
     end if;
     if ours is null then
-        return 'ignored'::public.whop_event_status;
+        ours := private.record_withdrawal_made_at_whop(withdrawal, reported_company);
+        if ours is null then
+            return 'ignored'::public.whop_event_status;
+        end if;
+        -- Just recorded, as requested: its status follows as any report's does.
+        recorded_here := true;
     end if;
     select w.* into before from public.withdrawals as w where w.id = ours;
     after := public.record_withdrawal(ours, reported_id, withdrawal ->> 'status', withdrawal ->> 'error_message');
     return case
-        when (after.status, after.whop_withdrawal_id) is distinct from (before.status, before.whop_withdrawal_id)
+        when recorded_here
+            or (after.status, after.whop_withdrawal_id) is distinct from (before.status, before.whop_withdrawal_id)
             then 'processed' else 'ignored'
     end::public.whop_event_status;
+end;
+$$;
+
+-- A withdrawal Whop reports for a seller's company that none of our requests made: the
+-- row that records it (once per Whop id; a repeated report finds the same row), or null
+-- when the company is no seller's. The seller's account is locked as request_withdrawal
+-- and refund requests lock it, so balances are decided one after the other.
+create or replace function private.record_withdrawal_made_at_whop(withdrawal jsonb, company_id text)
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+    reported_id text := private.whop_id(withdrawal, 'withdrawal');
+    seller uuid;
+    reported_cents integer := private.whop_cents(withdrawal -> 'amount');
+    reported_currency text := pg_catalog.upper(withdrawal ->> 'currency');
+    recorded uuid;
+begin
+    select s.user_id into seller from public.seller_accounts as s
+    where s.whop_company_id = record_withdrawal_made_at_whop.company_id
+    for update;
+    if seller is null then
+        return null;
+    end if;
+    if reported_cents is null or reported_cents <= 0 then
+        raise exception using
+            errcode = '22023', message = format('Whop withdrawal %s has no positive amount', reported_id);
+    end if;
+    if reported_currency is null or reported_currency !~ '^[A-Z]{3}$' then
+        raise exception using
+            errcode = '22023', message = format('Whop withdrawal %s has no currency', reported_id);
+    end if;
+    insert into public.withdrawals (seller_id, amount_cents, currency, whop_withdrawal_id, made_at_whop)
+    values (seller, reported_cents, reported_currency, reported_id, true)
+    on conflict (whop_withdrawal_id) do nothing;
+    select w.id into recorded from public.withdrawals as w where w.whop_withdrawal_id = reported_id;
+    return recorded;
 end;
 $$;
 
@@ -624,6 +673,8 @@ from public, anon, authenticated;
 revoke execute on function public.apply_whop_ledger_account(jsonb, text) from public, anon, authenticated;
 revoke execute on function public.apply_whop_payout_methods(text, jsonb) from public, anon, authenticated;
 revoke execute on function public.apply_whop_withdrawal(jsonb, uuid, text) from public, anon, authenticated;
+revoke execute on function private.record_withdrawal_made_at_whop(jsonb, text)
+from public, anon, authenticated;
 revoke execute on function private.check_quarantine_decision() from public, anon, authenticated;
 revoke execute on function public.decide_quarantined_payment(text, text) from public, anon, authenticated;
 revoke execute on function public.claim_quarantine_refunds(integer) from public, anon, authenticated;

@@ -31,12 +31,18 @@ begin
             message = format('the seller of gig %s cannot take payments yet', prepare_checkout.gig_id);
     end if;
     created := public.create_pending_order(buyer_id, gig_id, tier, extras, attribution, quantity);
-    -- What travels in the checkout's metadata: our order id and the attribution kept.
+    -- What travels in the checkout's metadata, which lives on the seller's company at Whop
+    -- where the seller can read it: our order id and the campaign (utm_source, utm_medium,
+    -- utm_campaign) only. The buyer's visitor and session ids stay in order_attributions,
+    -- for admins.
     return pg_catalog.jsonb_build_object(
         'order', pg_catalog.to_jsonb(created),
         'whop_company_id', company_id,
         'metadata', pg_catalog.jsonb_build_object('gigflow_order_id', created.id) || coalesce((
-            select a.attribution from public.order_attributions as a where a.order_id = created.id
+            select pg_catalog.jsonb_object_agg(kept.key, kept.value)
+            from public.order_attributions as a
+            cross join lateral pg_catalog.jsonb_each(a.attribution) as kept
+            where a.order_id = created.id and kept.key in ('utm_source', 'utm_medium', 'utm_campaign')
         ), '{}'::jsonb)
     );
 end;

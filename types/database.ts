@@ -1579,6 +1579,7 @@ export type Database = {
           currency: string
           failure_reason: string | null
           id: string
+          made_at_whop: boolean
           seller_id: string
           settled_at: string | null
           status: Database["public"]["Enums"]["withdrawal_status"]
@@ -1592,6 +1593,7 @@ export type Database = {
           currency: string
           failure_reason?: string | null
           id?: string
+          made_at_whop?: boolean
           seller_id: string
           settled_at?: string | null
           status?: Database["public"]["Enums"]["withdrawal_status"]
@@ -1605,6 +1607,7 @@ export type Database = {
           currency?: string
           failure_reason?: string | null
           id?: string
+          made_at_whop?: boolean
           seller_id?: string
           settled_at?: string | null
           status?: Database["public"]["Enums"]["withdrawal_status"]
@@ -2979,6 +2982,7 @@ export type Database = {
           currency: string
           failure_reason: string | null
           id: string
+          made_at_whop: boolean
           seller_id: string
           settled_at: string | null
           status: Database["public"]["Enums"]["withdrawal_status"]
@@ -3001,6 +3005,7 @@ export type Database = {
           currency: string
           failure_reason: string | null
           id: string
+          made_at_whop: boolean
           seller_id: string
           settled_at: string | null
           status: Database["public"]["Enums"]["withdrawal_status"]
@@ -3453,6 +3458,7 @@ export type Database = {
           currency: string
           failure_reason: string | null
           id: string
+          made_at_whop: boolean
           seller_id: string
           settled_at: string | null
           status: Database["public"]["Enums"]["withdrawal_status"]

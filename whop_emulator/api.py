@@ -224,6 +224,9 @@ def router(whop: WhopControl) -> APIRouter:
         amount = _amount(body, "amount", "")
         currency = _text(body, "currency", 3, 3)
         payout_method_id = body.get("payout_method_id")
+        acting_for = request.state.whop_company
+        if acting_for is not None and acting_for != company_id:
+            raise WhopApiError(403, "forbidden", "the token is for another company", "company_id")
         with whop.lock:
             whop.find(whop.companies, company_id, "company")
             methods = whop.payout_methods.get(company_id, [])

@@ -26,6 +26,9 @@ from whop_emulator.state import SUPPORTED_VERSION, WhopApiError
 
 # What a Whop user's own token may call here: their DMs.
 USER_TOKEN_PATHS = ("/api/v1/dm_channels", "/api/v1/dm_members")
+# What a company token (the embedded payouts component's) may do: withdraw from its own
+# company's balance, as the component does, without the platform's say.
+COMPANY_TOKEN_PATHS = ("/api/v1/withdrawals",)
 
 
 @dataclass(kw_only=True)
@@ -46,16 +49,22 @@ class WhopEmulator(WhopControl, OAuthProvider):
             path = request.url.path
             self.requests.append((request.method, path))
             request.state.whop_user, request.state.whop_actions = None, None
+            request.state.whop_company = None
             if path.startswith("/api/v1/"):
                 authorization = request.headers.get("authorization", "")
                 if authorization != f"Bearer {self.api_key}":
                     # A user's token (minted for them, or their OAuth token) reaches
-                    # only the DM endpoints, as that user.
+                    # only the DM endpoints, as that user; a company token only
+                    # withdrawals, for that company.
                     with self.lock:
                         bearer = self.token_bearer(authorization.removeprefix("Bearer "))
-                    if bearer is None or not path.startswith(USER_TOKEN_PATHS):
+                        company = self.token_company(authorization.removeprefix("Bearer "))
+                    if company is not None and path.startswith(COMPANY_TOKEN_PATHS):
+                        request.state.whop_company = company
+                    elif bearer is None or not path.startswith(USER_TOKEN_PATHS):
                         return WhopApiError(401, "unauthorized", "invalid API key").response()
-                    request.state.whop_user, request.state.whop_actions = bearer
+                    else:
+                        request.state.whop_user, request.state.whop_actions = bearer
                 version = request.headers.get("api-version-date")
                 if version is not None and version != SUPPORTED_VERSION:
                     return WhopApiError(

@@ -239,6 +239,15 @@ class WhopState:
             return str(minted["user_id"]), None if actions is None else frozenset(actions)
         return None
 
+    def token_company(self, token: str) -> str | None:
+        """The company a company token (minted with company_id, as for Whop's embedded
+        payouts component) acts for, while it has not expired."""
+        minted = self.access_tokens.get(token)
+        if minted is None or not minted.get("company_id"):
+            return None
+        expires = datetime.fromisoformat(str(minted["expires_at"]).replace("Z", "+00:00"))
+        return None if expires <= datetime.now(UTC) else str(minted["company_id"])
+
     @staticmethod
     def find(table: dict[str, Obj], key: str, what: str) -> Obj:
         found = table.get(key)

@@ -18,10 +18,15 @@ create table public.withdrawals (
     updated_at timestamptz not null default now(),
     settled_at timestamptz,
     -- The seller's Whop payout method it goes to; null: Whop's default for the company.
-    whop_payout_method_id text check (char_length(whop_payout_method_id) between 1 and 100)
+    whop_payout_method_id text check (char_length(whop_payout_method_id) between 1 and 100),
+    -- Made at Whop, not through GigFlow: the embedded payouts component (POST
+    -- /tokens/payouts) can withdraw from the seller's company directly. Whop reported it
+    -- (apply_whop_withdrawal), and it counts against the balance like any other.
+    made_at_whop boolean not null default false
 );
 comment on table public.withdrawals is
-'Payouts of a seller''s available balance through Whop; written only by server functions.';
+'Payouts of a seller''s balance through Whop, requested here or made at Whop (made_at_whop); '
+'written only by server functions.';
 create index withdrawals_seller_id_idx on public.withdrawals (seller_id, currency);
 create index withdrawals_in_flight_idx on public.withdrawals (created_at)
 where status in ('requested', 'awaiting_payment', 'in_transit');

@@ -17,7 +17,12 @@ create table public.profiles (
     id uuid primary key references auth.users (id) on delete cascade,
     username text not null unique check (username ~ '^[a-z0-9_]{3,30}$'),
     display_name text not null check (char_length(display_name) between 1 and 80),
-    avatar_url text check (char_length(avatar_url) <= 2048),
+    -- Null, or an https:// URL (a frontend puts it in src and href: never javascript: or
+    -- data:), with a host and no whitespace or control characters, at most 2048 characters.
+    avatar_url text constraint profiles_avatar_url_is_https check (
+        char_length(avatar_url) <= 2048
+        and avatar_url ~ '^https://[^[:space:][:cntrl:]/?#]+([/?#][^[:space:][:cntrl:]]*)?$'
+    ),
     bio text not null default '' check (char_length(bio) <= 2000),
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),

@@ -1,8 +1,8 @@
 """What one buyer's checkouts can cost (issue 16 #6), through the running system: a
 checkout Whop refuses leaves no unpaid order behind, a buyer has at most 3 unpaid
 orders open at once (the default setting) and may give one up, but abandoning and
-reopening in a loop stops at 20 checkouts an hour (the default), and only the attribution
-keys GigFlow keeps travel to Whop."""
+reopening in a loop stops at 20 checkouts an hour (the default), and of the attribution
+GigFlow keeps only the campaign travels to Whop (the visitor and session ids never do)."""
 
 from __future__ import annotations
 
@@ -81,17 +81,43 @@ def test_a_payment_for_an_abandoned_order_is_given_back(stack: OfflineStack, sho
 def test_only_the_attribution_gigflow_keeps_travels_to_whop(
     stack: OfflineStack, shop: Shop
 ) -> None:
+    # The checkout's metadata lives on the seller's company at Whop, where the seller reads
+    # it: only our order id and the campaign travel; the buyer's visitor and session ids
+    # stay in the database, for admins.
     created = checkout(
         stack,
         shop,
-        attribution={"utm_source": "newsletter", "visitor_id": "v-1", "favourite_colour": "teal"},
+        attribution={
+            "utm_source": "newsletter",
+            "utm_medium": "email",
+            "utm_campaign": "spring",
+            "visitor_id": "v-1",
+            "session_id": "s-1",
+            "favourite_colour": "teal",
+        },
     )
     metadata = stack.emulator.checkouts[created["checkout_id"]]["metadata"]
     assert metadata == {
         "gigflow_order_id": created["order_id"],
         "utm_source": "newsletter",
-        "visitor_id": "v-1",
+        "utm_medium": "email",
+        "utm_campaign": "spring",
     }
+    kept = stack.sql(
+        "select attribution from public.order_attributions where order_id = %s",
+        (created["order_id"],),
+    )
+    assert kept == [
+        {
+            "attribution": {
+                "utm_source": "newsletter",
+                "utm_medium": "email",
+                "utm_campaign": "spring",
+                "visitor_id": "v-1",
+                "session_id": "s-1",
+            }
+        }
+    ]
 
 
 def test_abandoning_and_reopening_in_a_loop_stops_at_the_hourly_cap(

@@ -7,6 +7,7 @@ from reconciliation."""
 
 from __future__ import annotations
 
+import httpx
 import psycopg
 import pytest
 
@@ -124,6 +125,75 @@ def test_a_foreign_payout_method_is_refused_by_whop_and_the_money_is_given_back(
     assert [w["status"] for w in recorded] == ["failed"]
     money = balance(stack, shop.seller)
     assert (money["available_cents"], money["withdrawing_cents"]) == (9000, 0)
+
+
+# Withdrawals made at Whop: the payouts component's token withdraws without asking us.
+
+
+def withdraw_in_whops_component(stack: OfflineStack, seller: Actor, amount: float) -> dict:
+    """What Whop's embedded payouts component does with the token the seller was given:
+    a withdrawal straight from the seller's company, which GigFlow never sees requested."""
+    token = stack.http.post("/tokens/payouts", headers=seller.headers)
+    assert token.status_code == 200, token.text
+    minted = token.json()
+    response = httpx.post(
+        f"{stack.emulator.public_url}/api/v1/withdrawals",
+        json={"company_id": minted["company_id"], "amount": amount, "currency": "USD"},
+        headers={"Authorization": f"Bearer {minted['token']}"},
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def test_a_withdrawal_made_in_whops_component_counts_against_the_balance(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    completed_and_cleared(stack, shop)
+    made = withdraw_in_whops_component(stack, shop.seller, 90.00)
+    wait_for(
+        lambda: balance(stack, shop.seller)["withdrawing_cents"] == 9000,
+        "Whop's withdrawal.created webhook to reach the balance",
+    )
+    money = balance(stack, shop.seller)
+    assert (money["available_cents"], money["debt_cents"]) == (0, 0)
+    # The same money cannot be withdrawn a second time through GigFlow.
+    again = stack.http.post(
+        "/sellers/withdrawals", json={"amount_cents": 9000}, headers=shop.seller.headers
+    )
+    assert again.status_code == 409, again.text
+    recorded = stack.sql(
+        "select amount_cents, made_at_whop from public.withdrawals where whop_withdrawal_id = %s",
+        (made["id"],),
+    )
+    assert recorded == [{"amount_cents": 9000, "made_at_whop": True}]
+    # Whop's later word on it applies, as for ours: failed, the money is back.
+    stack.emulator.settle_withdrawal(made["id"], "failed")
+    wait_for(
+        lambda: balance(stack, shop.seller)["available_cents"] == 9000,
+        "the failed withdrawal to give the money back",
+    )
+
+
+def test_a_withdrawal_made_at_whop_beyond_the_available_balance_is_debt(
+    stack: OfflineStack, shop: Shop
+) -> None:
+    order_id = completed_and_cleared(stack, shop)
+    # A refund asked for holds the seller's share back here; Whop's balance does not know.
+    admin = stack.sign_up("payouts_admin", "Payouts Admin", admin=True)
+    stack.rpc(
+        admin,
+        "request_refund",
+        {"order_id": order_id, "amount_cents": 5000, "reason": "Half of it was missing"},
+    )
+    assert balance(stack, shop.seller)["available_cents"] == 4500
+    made = withdraw_in_whops_component(stack, shop.seller, 90.00)
+    stack.emulator.settle_withdrawal(made["id"], "completed")
+    wait_for(
+        lambda: balance(stack, shop.seller)["withdrawn_cents"] == 9000,
+        "Whop's withdrawal webhooks to reach the balance",
+    )
+    money = balance(stack, shop.seller)
+    assert (money["available_cents"], money["held_cents"], money["debt_cents"]) == (0, 4500, 4500)
 
 
 # Payouts enabled: the payout account connected and a payout method, as Whop says.

@@ -2,7 +2,7 @@
 -- what the checkout return page asks Whop about, and the payments Whop reports for a
 -- checkout handed to the same entry point as their webhooks.
 begin;
-select plan(19);
+select plan(22);
 
 select tests.create_user('ws_buyer');
 select tests.create_user('ws_seller');
@@ -46,6 +46,35 @@ select is(
     'pending_payment',
     'prepare_checkout creates the order in pending_payment'
 );
+-- The checkout's metadata lives on the seller's company at Whop, where the seller reads
+-- it: our order id and the campaign travel, never the buyer's visitor or session id.
+select prepare_checkout(
+    tests.get_user_id('ws_stranger'), :'linked_gig', 'basic',
+    attribution => '{"visitor_id": "v-ws", "session_id": "s-ws", "utm_source": "newsletter",
+                     "utm_medium": "email", "utm_campaign": "spring", "favourite_colour": "teal"}'
+) as attributed \gset
+select is(
+    :'attributed'::jsonb -> 'metadata',
+    pg_catalog.jsonb_build_object(
+        'gigflow_order_id', :'attributed'::jsonb -> 'order' ->> 'id',
+        'utm_source', 'newsletter', 'utm_medium', 'email', 'utm_campaign', 'spring'
+    ),
+    'only the order id and the campaign travel to Whop in the checkout''s metadata'
+);
+select is(
+    (select attribution from public.order_attributions
+     where order_id = (:'attributed'::jsonb -> 'order' ->> 'id')::uuid),
+    '{"visitor_id": "v-ws", "session_id": "s-ws", "utm_source": "newsletter",
+      "utm_medium": "email", "utm_campaign": "spring"}'::jsonb,
+    'the visitor and session ids stay in the database with the campaign'
+);
+select tests.authenticate_as('ws_seller');
+select is(
+    (select count(*)::integer from public.order_attributions),
+    0,
+    'the seller reads no attribution in GigFlow either'
+);
+select tests.authenticate_as_service_role();
 select throws_ok(
     format('select prepare_checkout(%L, %L, ''basic'')', tests.get_user_id('ws_buyer'), :'unlinked_gig'),
     '55000',
