@@ -61,7 +61,8 @@ def _session(conn: psycopg.Connection, world: World, actor: str) -> None:
 
 SETUP = """
 -- Examples open hundreds of one buyer's orders in an hour; that cap is test_checkout_limits'.
-alter table private.platform_settings drop constraint platform_settings_max_checkouts_per_hour_check;
+alter table private.platform_settings
+    drop constraint platform_settings_max_checkouts_per_hour_check;
 update private.platform_settings set max_checkouts_per_hour = 1000000;
 select tests.create_user('prop_buyer'), tests.create_user('prop_seller'),
     tests.create_user('prop_admin', '{"user_role": "admin"}'), tests.create_user('prop_stranger');
