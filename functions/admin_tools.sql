@@ -101,6 +101,38 @@ $$;
 
 revoke execute on function private.parent_for_admin(jsonb) from public, anon, authenticated;
 
+-- The unpaid orders of a seller (or of one gig) given up, as Whop's refusal of a checkout
+-- is: the buyers' checkout pages stay open at Whop, and a payment that still arrives for
+-- a given-up order is refunded in full. Without this, a checkout opened before a
+-- suspension or take-down and paid after it became a working order. Returns how many.
+create or replace function private.give_up_unpaid_orders(of_seller uuid, of_gig uuid, why text)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+    unpaid uuid;
+    given_up integer := 0;
+begin
+    for unpaid in
+        select o.id from public.orders as o
+        where o.status = 'pending_payment'
+            and (of_seller is null or o.seller_id = of_seller)
+            and (of_gig is null or o.gig_id = of_gig)
+        order by o.id
+    loop
+        perform private.record_order_action(
+            unpaid, 'abandon_checkout',
+            pg_catalog.jsonb_build_object('reason', format('not for sale any more: %s', why)), 'system'
+        );
+        given_up := given_up + 1;
+    end loop;
+    return given_up;
+end;
+$$;
+
+revoke execute on function private.give_up_unpaid_orders(uuid, uuid, text) from public, anon, authenticated;
+
 -- Applies an operator's request and completes its log row. Definer: it writes seller
 -- accounts, categories and (through the gig machine) gigs, which admins may not write
 -- directly, and notifications.
@@ -171,7 +203,8 @@ begin
                 'published_gigs', (
                     select pg_catalog.count(*) from public.gigs as g
                     where g.seller_id = account.user_id and g.status = 'published'
-                )
+                ),
+                'unpaid_orders_given_up', private.give_up_unpaid_orders(account.user_id, null, why)
             );
             perform private.notify(
                 array[account.user_id], null, 'seller_suspended',
@@ -228,7 +261,9 @@ begin
             'gig_event_id', moved.id,
             'from_status', moved.from_status,
             'to_status', moved.to_status,
-            'content_version', moved.content_version
+            'content_version', moved.content_version,
+            'unpaid_orders_given_up', case when new.action = 'take_down_gig'
+                then private.give_up_unpaid_orders(null, gig.id, why) else 0 end
         );
         perform private.notify(
             array[gig.seller_id], null,
@@ -540,8 +575,9 @@ $$;
 
 comment on function public.suspend_seller(uuid, text) is
 $$Suspend a seller, with the reason they are told: their gigs leave search and cannot be bought (quotes
-and checkouts refuse with GF003), nobody can order from them, and withdrawals are held; their open
-orders continue. Logged in admin_actions. Returns the seller's account.
+and checkouts refuse with GF003), nobody can order from them, and withdrawals are held; their
+unpaid orders are given up (a payment that still arrives is refunded in full) and their paid orders
+continue. Logged in admin_actions. Returns the seller's account.
 @who admins (and the service role)
 @error 42501 not signed in, or not an admin
 @error 22004 seller_id is missing
@@ -559,8 +595,9 @@ can be bought, and withdrawals are open again. Logged in admin_actions. Returns 
 @error 55000 the seller is not suspended$$;
 comment on function public.take_down_gig(uuid, text) is
 $$Take a live gig off the market, with the reason its seller is told: published -> taken_down (out of
-search, not for sale, not editable). Its open orders continue. Logged in admin_actions and the
-gig's gig_events. Returns the gig.
+search, not for sale, not editable). Its unpaid orders are given up (a payment that still arrives is
+refunded in full); its paid orders continue. Logged in admin_actions and the gig's gig_events.
+Returns the gig.
 @who admins (and the service role)
 @error 42501 not signed in, or not an admin
 @error 22004 gig_id is missing

@@ -151,7 +151,7 @@ begin
             message = format('an extra does not belong to gig %s', target_gig_id);
     end if;
     perform 1 from pg_catalog.jsonb_array_elements(requested_extras) as item
-    group by item ->> 'extra_id' having pg_catalog.count(*) > 1;
+    group by (item ->> 'extra_id')::uuid having pg_catalog.count(*) > 1;
     if found then
         raise exception using errcode = '22023', message = 'each extra may appear only once';
     end if;

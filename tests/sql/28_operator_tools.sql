@@ -195,7 +195,7 @@ select results_eq(
     format(
         'values (''suspend_seller'', %L::uuid, %L::uuid, null::uuid, null::bigint, %L, true, %L::jsonb)',
         tests.get_user_id('ot_admin'), tests.get_user_id('ot_seller'), 'Selling counterfeit goods',
-        '{"published_gigs": 2}'
+        '{"published_gigs": 2, "unpaid_orders_given_up": 0}'
     ),
     'the log says who suspended whom, when and why (and how many live gigs it hid)'
 );

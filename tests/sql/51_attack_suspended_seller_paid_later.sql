@@ -9,7 +9,7 @@
 -- or take-down, so a late payment is refunded in full as for any given-up checkout,
 -- would do).
 begin;
-select plan(2);
+select plan(5);
 
 select tests.create_user('as_admin', '{"user_role": "admin"}');
 select tests.create_user('as_buyer');
@@ -72,6 +72,25 @@ select isnt(
     (select status::text from public.orders where id = :'taken'),
     'awaiting_requirements',
     'a checkout paid after its gig was taken down does not become a working order'
+);
+
+select is(
+    (select format('%s %s', o.status, r.amount_cents) from public.orders as o
+     join public.refunds as r on r.order_id = o.id where o.id = :'ord'),
+    'cancelled 4200',
+    'the suspended seller''s late payment is refunded in full, the order cancelled'
+);
+select is(
+    (select format('%s %s', o.status, r.amount_cents) from public.orders as o
+     join public.refunds as r on r.order_id = o.id where o.id = :'taken'),
+    'cancelled 4200',
+    'so is the taken-down gig''s'
+);
+select is(
+    (select pg_catalog.array_agg((details ->> 'unpaid_orders_given_up')::integer order by id)
+     from public.admin_actions where action in ('take_down_gig', 'suspend_seller')),
+    array[1, 1],
+    'the audit log says how many unpaid orders each action gave up'
 );
 
 select * from finish();
