@@ -247,7 +247,7 @@ begin
             raise exception using errcode = 'P0002', message = format('gig %s not found', new.gig_id);
         end if;
         new.seller_id := gig.seller_id;
-        -- The gig machine checks the edge (published -> taken_down -> published) and
+        -- The gig machine checks the edge (published or paused -> taken_down -> published) and
         -- moves the gig; naming the actor marks this as the operators' path.
         insert into public.gig_events (gig_id, action, actor, reason)
         values (
@@ -594,10 +594,10 @@ can be bought, and withdrawals are open again. Logged in admin_actions. Returns 
 @error P0002 no such seller
 @error 55000 the seller is not suspended$$;
 comment on function public.take_down_gig(uuid, text) is
-$$Take a live gig off the market, with the reason its seller is told: published -> taken_down (out of
-search, not for sale, not editable). Its unpaid orders are given up (a payment that still arrives is
-refunded in full); its paid orders continue. Logged in admin_actions and the gig's gig_events.
-Returns the gig.
+$$Take a gig off the market, with the reason its seller is told: published or paused -> taken_down
+(out of search, not for sale, not editable). Its unpaid orders are given up (a payment that still
+arrives is refunded in full); its paid orders continue. Logged in admin_actions and the gig's
+gig_events. Returns the gig.
 @who admins (and the service role)
 @error 42501 not signed in, or not an admin
 @error 22004 gig_id is missing

@@ -65,8 +65,10 @@ begin
             retry_at = pg_catalog.now()
         where (d.buyer_whop_user_id, d.seller_whop_user_id)
             <> (excluded.buyer_whop_user_id, excluded.seller_whop_user_id)
-            -- A party linking again is a reason to try a failing channel now.
-            or d.whop_dm_channel_id is null
+            -- A party linking again is a reason to try a failing channel now; asking for
+            -- a chat token again is not (it would let one participant make us call Whop
+            -- as often as they like, whatever the backoff).
+            or (d.whop_dm_channel_id is null and for_user is not null)
         returning 1
     )
 
@@ -75,8 +77,9 @@ begin
 end;
 $$;
 
--- The worker's work list: chats wanted and not yet made, due now (or the one order
--- named, due or not: someone is waiting for its chat), each named after its order. Each
+-- The worker's work list: chats wanted and not yet made, due now (or only the order
+-- named, when it is due: a participant waiting for its chat waits out a failure's backoff
+-- like everyone, so asking again cannot make us call Whop), each named after its order. Each
 -- is leased to the caller for two minutes, so workers running side by side ask Whop
 -- once (asking twice would be harmless: Whop answers with the same channel).
 create or replace function public.claim_whop_dm_channels(
@@ -95,7 +98,8 @@ begin
     with claimed as (
         select d.order_id from private.order_dm_channels as d
         where d.whop_dm_channel_id is null
-            and (d.order_id = only_order or (only_order is null and d.retry_at <= pg_catalog.now()))
+            and d.retry_at <= pg_catalog.now()
+            and (only_order is null or d.order_id = only_order)
         order by d.retry_at
         limit least(greatest(coalesce(max_orders, 20), 1), 100)
         for update skip locked

@@ -91,7 +91,8 @@ def chat_token(found: Services, user_id: str, order_id: str) -> ChatAccess:
         chat = found.db.rpc("order_chat", arguments)[0]
     if chat["whop_dm_channel_id"] is None:
         raise errors.ChatChannelPending(
-            "the order's chat opens once both its buyer and its seller have linked Whop"
+            "the order's chat is not open yet: it opens once both its buyer and its seller"
+            " have linked Whop and Whop has made it (a failed attempt is retried later)"
         )
     minted = found.whop.create_access_token(
         user_id=chat["whop_user_id"],

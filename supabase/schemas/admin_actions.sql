@@ -13,7 +13,7 @@ create type public.admin_action as enum (
     'suspend_seller',
     -- seller_id: all of that undone
     'reinstate_seller',
-    -- gig_id (and its seller_id): published -> taken_down through the gig machine
+    -- gig_id (and its seller_id): published or paused -> taken_down through the gig machine
     'take_down_gig',
     -- gig_id (and its seller_id): taken_down -> published
     'restore_gig',

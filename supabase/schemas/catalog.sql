@@ -15,12 +15,12 @@
 --   rejected   seller: submit -> review, edit -> rejected
 --   taken_down admin: restore -> published (the KYC gate has the last word); nothing
 --              else, edits included, so what comes back is what was taken down
---              (published: admin take_down -> taken_down, through take_down_gig)
+--              (published or paused: admin take_down -> taken_down, through take_down_gig)
 create type public.gig_status as enum ('draft', 'review', 'published', 'paused', 'rejected', 'taken_down');
 comment on type public.gig_status is
 'draft -submit-> review -publish-> published <-pause/unpause-> paused; review -reject-> rejected '
 '-submit-> review; an edit of published or paused -> review; KYC loss: published -suspend-> paused; '
-'an operator: published -take_down-> taken_down -restore-> published.';
+'an operator: published or paused -take_down-> taken_down -restore-> published.';
 
 -- What moves a gig (private.gig_transitions names who may, from where, to where).
 -- take_down and restore are operators' tools: asked for only through take_down_gig and
@@ -221,6 +221,7 @@ values
 ('paused', 'edit', 'seller', 'review'),
 ('rejected', 'edit', 'seller', 'rejected'),
 ('published', 'take_down', 'admin', 'taken_down'),
+('paused', 'take_down', 'admin', 'taken_down'),
 ('taken_down', 'restore', 'admin', 'published');
 
 revoke all on private.gig_transitions from public, anon, authenticated;

@@ -29,8 +29,10 @@ insert into spec_edges values
 ('rejected', 'edit', 'seller', 'rejected'),
 -- An operator takes a live gig down (issue 22, "Operators' tools") and restores it; a
 -- taken-down gig goes nowhere else, not even by an edit, so what comes back is what was
--- taken down.
+-- taken down. A paused gig can be taken down too: otherwise a seller who saw it coming
+-- paused the gig and unpaused it later.
 ('published', 'take_down', 'admin', 'taken_down'),
+('paused', 'take_down', 'admin', 'taken_down'),
 ('taken_down', 'restore', 'admin', 'published');
 
 select plan(5 + 6 * 9 * 3);

@@ -371,7 +371,7 @@ select throws_ok(
 );
 select throws_ok(
     format('select public.take_down_gig(%L, ''spam'')', :'draft'),
-    '55000', null, 'only a live gig is taken down'
+    '55000', null, 'only a live (or paused) gig is taken down, not a draft'
 );
 select results_eq(
     format('select status::text from public.take_down_gig(%L, ''Misleading claims'')', :'second'),

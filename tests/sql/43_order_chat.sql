@@ -2,7 +2,7 @@
 -- linked Whop, and chat tokens only for a real conversation. The attacks are written as
 -- their steps: a buyer who never paid, a stranger, a party without a Whop account.
 begin;
-select plan(29);
+select plan(31);
 -- One buyer keeps several unpaid orders here (26_unpaid_orders tests the cap).
 update private.platform_settings set max_unpaid_orders = 50, max_checkouts_per_hour = 1000;
 
@@ -200,16 +200,29 @@ select is(
     'a channel Whop made for the old account is not attached'
 );
 
--- Whop fails: try again later, unless someone is waiting -----------------------------------
+-- Whop fails: try again later, whoever is waiting ------------------------------------------
 select ok(
     record_whop_dm_channel_failure(:'paid', 'Whop answered 500') > now(),
     'a failure puts the order back for later'
 );
 select is(pg_temp.to_open(), 'nothing', 'so the work list skips it for now');
 select is(
+    (select count(*)::integer from claim_whop_dm_channels(10, :'paid')),
+    0,
+    'and a party asking for its chat token waits too: asking again and again cannot make us call Whop'
+);
+select tests.clear_authentication();
+update private.order_dm_channels set retry_at = now() where order_id = :'paid';
+select tests.authenticate_as_service_role();
+select is(
     (select order_id from claim_whop_dm_channels(10, :'paid')),
     :'paid'::uuid,
-    'but a party asking for the chat gets it tried at once'
+    'once the backoff is over, the party''s request tries it'
+);
+select is(
+    (select count(*)::integer from claim_whop_dm_channels(10, :'paid')),
+    0,
+    'and a second request meanwhile finds it leased'
 );
 
 -- A new order between linked parties wants its channel as it is paid ----------------
