@@ -2,7 +2,10 @@
 
 -- GoTrue inserts users as supabase_auth_admin, which has no rights in public, so the
 -- profile is written by a definer function. A requested username that is malformed or
--- taken falls back to one derived from the id: sign-up must never fail on it.
+-- taken falls back to one derived from the id, longer until it is free: sign-up must
+-- never fail on it. Without a name from sign-up, the display name is the username,
+-- never anything of the e-mail address (public on a seller's page; for an account made
+-- by signing in with Whop, the address holds the Whop user id).
 create or replace function private.handle_new_user()
 returns trigger
 language plpgsql
@@ -11,6 +14,7 @@ set search_path = ''
 as $$
 declare
     requested_username text := pg_catalog.lower(new.raw_user_meta_data ->> 'username');
+    id_digits text := pg_catalog.replace(new.id::text, '-', '');
     chosen_username text;
     chosen_display_name text;
 begin
@@ -18,14 +22,19 @@ begin
         and not exists (select 1 from public.profiles where username = requested_username) then
         chosen_username := requested_username;
     else
-        chosen_username := 'user_' || pg_catalog.left(pg_catalog.replace(new.id::text, '-', ''), 12);
+        -- 'user_' and 12 to 25 of the id's digits (usernames are at most 30 characters).
+        select candidate into chosen_username
+        from pg_catalog.generate_series(12, 25) as digits (n)
+        cross join lateral (select 'user_' || pg_catalog.left(id_digits, digits.n) as candidate) as c
+        where not exists (select 1 from public.profiles as p where p.username = c.candidate)
+        order by digits.n
+        limit 1;
     end if;
 
     chosen_display_name := pg_catalog.left(
         coalesce(
             nullif(pg_catalog.btrim(new.raw_user_meta_data ->> 'display_name'), ''),
             nullif(pg_catalog.btrim(new.raw_user_meta_data ->> 'full_name'), ''),
-            nullif(pg_catalog.split_part(coalesce(new.email, ''), '@', 1), ''),
             chosen_username
         ),
         80

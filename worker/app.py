@@ -138,6 +138,7 @@ def create_app(
         CrossOrigin,
         origins=cors_origins,
         server_only_paths={webhooks.WHOP_WEBHOOK_PATH},
+        routes=app.router.routes,
     )
     app.add_middleware(RequestIds)
     return app

@@ -235,6 +235,7 @@ def load_settings() -> Settings:
         problems = []
         for issue in error.errors():
             names = [str(part) for part in issue["loc"] if isinstance(part, str)]
-            variable = f"GIGFLOW_{names[0].upper()}" if names else "environment"
+            # A check across variables names them in its message.
+            variable = f"GIGFLOW_{names[0].upper()}" if names else "settings"
             problems.append(f"{variable}: {issue['msg']}")
         raise SettingsError("invalid worker settings:\n  " + "\n  ".join(problems)) from None

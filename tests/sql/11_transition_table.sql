@@ -1,5 +1,5 @@
 -- The order state machine against the spec, not against itself. `spec` below is the
--- list of edges written by hand from DESIGN.md's order table and the money rules (every
+-- list of edges written by hand from docs/architecture.md's order table and the money rules (every
 -- change of state or money is an edge): the transition table must hold exactly these,
 -- and for every status x action x actor an order placed in that status either moves as
 -- `spec` says (one event, from -> to, by that actor) or is refused (42501 when another
@@ -29,7 +29,7 @@ update public.gigs set status = 'published' where id = :'gig';
 
 create temporary table tt_gig as select :'gig'::uuid as id;
 
--- What DESIGN.md says an order does, one row per (from, action, actor); to null is "back
+-- What docs/architecture.md (Orders) says an order does, one row per (from, action, actor); to null is "back
 -- to where it was before the cancellation request".
 create temporary table spec (from_status text, action text, actor text, to_status text);
 insert into spec values

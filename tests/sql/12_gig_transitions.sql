@@ -1,5 +1,5 @@
 -- The gig moderation machine against its spec. The edges below are written by hand from
--- the spec (README "The API for frontends", issue 20, DESIGN.md): who may do what to a
+-- the spec (README "The API for frontends", issue 20, docs/architecture.md): who may do what to a
 -- gig in which state, and where it goes. They are compared with private.gig_transitions
 -- both ways, and then every (status, action, actor) is tried on a real gig: the machine
 -- must move it exactly where the list says, and refuse everything else with 55000.
