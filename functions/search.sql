@@ -284,6 +284,15 @@ immutable
 set search_path = ''
 as $$
     select case
+        -- Every match, found through the index's bitmap (an "and" reads only as far as its
+        -- rarest word), then sorted: for a tier whose rarest word is rare.
+        when walk_rows = 0 then format(
+            'with matched as materialized ('
+            ' select s.gig_id, s.rank_key from private.gig_search as s where %2$s and %3$s)'
+            ' select m.gig_id, %1$s::bigint * 281474976710656 + m.rank_key as sort_key'
+            ' from matched as m order by m.rank_key desc limit $10',
+            tier, predicate, conditions
+        )
         when walk_rows is null then format(
             'select s.gig_id, %1$s::bigint * 281474976710656 + s.rank_key as sort_key'
             ' from private.gig_search as s where %2$s and %3$s'
@@ -344,11 +353,14 @@ grant execute on function private.estimated_search_rows(
 ) to anon, authenticated, service_role;
 
 -- How to find one tier's first page: null to read the RUM index on `vector` in rank
--- order, or how many rows of the rank index to walk first, whichever the planner's
--- estimates say costs less. RUM reads every entry of every word the query needs (its
--- indexable part, the words joined by "or"), however few gigs hold them all; a walk reads
--- rows until a page of them match (the filters included), so it is bounded at
--- `walk_margin` times what the estimate says it needs, and RUM answers when it runs out.
+-- order, 0 to take every match through the index's bitmap and sort them, or how many
+-- rows of the rank index to walk first, whichever the planner's estimates say costs
+-- less. RUM in rank order reads every entry of every word the query needs (its indexable
+-- part, the words joined by "or"), however few gigs hold them all; a bitmap reads no
+-- further than the rarest word's entries, and its matches are among them, so its cost
+-- has a bound that no misestimate of a conjunction can break; a walk reads rows until a
+-- page of them match (the filters included), so it is bounded at `walk_margin` times
+-- what the estimate says it needs, and RUM answers when it runs out.
 create or replace function private.search_walk_rows(
     vector text,
     filter_sql text,
@@ -366,15 +378,21 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-    -- Microseconds, measured (functions/search.sql header): a RUM entry, a walked row.
+    -- Microseconds, measured at 1M gigs: a RUM entry read (in rank order, or skipped
+    -- through by a bitmap's "and"), a walked row, a match the bitmap fetches and sorts.
     rum_entry_cost constant numeric := 0.25;
     walked_row_cost constant numeric := 1.6;
+    bitmap_match_cost constant numeric := 6;
+    bitmap_worth_from constant numeric := 5000;
     walk_margin constant integer := 4;
     indexable text := pg_catalog.querytree(text_query);
     gigs_searched numeric;
     matches numeric;
     filtered_matches numeric;
     word_entries numeric;
+    rarest_word_entries numeric;
+    walk_cost numeric;
+    rum_cost numeric;
 begin
     select greatest(c.reltuples, 1) into gigs_searched from pg_catalog.pg_class as c
     where c.oid = 'private.gig_search'::regclass;
@@ -390,8 +408,28 @@ begin
         format('s.%I @@ $1', vector), pg_catalog.regexp_replace(indexable, '<[0-9]+>|&', '|', 'g')::tsquery,
         category_ids, min_price_cents, max_price_cents, max_delivery_days, min_rating, seller
     ) end;
-    if walked_row_cost * page_size * gigs_searched / filtered_matches
-        < rum_entry_cost * word_entries + walked_row_cost * page_size * matches / filtered_matches then
+    walk_cost := walked_row_cost * page_size * gigs_searched / filtered_matches;
+    rum_cost := rum_entry_cost * word_entries + walked_row_cost * page_size * matches / filtered_matches;
+    -- The rarest of the words every match must hold, when the other ways look slow (each
+    -- word is one more estimate; any word bounds the matches, so four are enough): only
+    -- for words joined by "and" (an "or" has no such word; RUM's bitmap of a phrase
+    -- checks positions entry by entry, measured far slower than the bound).
+    if least(walk_cost, rum_cost) > bitmap_worth_from and indexable !~ '[|!<]' and indexable <> 'T' then
+        select pg_catalog.min(private.estimated_search_rows(
+            format('s.%I @@ $1', vector), word.lexeme[1]::tsquery, category_ids, min_price_cents,
+            max_price_cents, max_delivery_days, min_rating, seller
+        )) into rarest_word_entries
+        from (
+            select found.lexeme
+            from pg_catalog.regexp_matches(indexable, '(''(?:[^'']|'''')*'')', 'g') as found (lexeme)
+            limit 4
+        ) as word;
+        if rum_entry_cost * rarest_word_entries + bitmap_match_cost * least(matches, rarest_word_entries)
+            < least(walk_cost, rum_cost) then
+            return 0;
+        end if;
+    end if;
+    if walk_cost < rum_cost then
         return least(walk_margin * page_size * gigs_searched / filtered_matches, 1000000)::integer;
     end if;
     return null;

@@ -70,6 +70,18 @@ def test_a_rare_term_is_found_through_the_rum_indexes_not_a_walk(large_catalog_u
     assert "Seq Scan on gig_search" not in plan
 
 
+def test_a_common_word_with_a_rare_one_is_matched_through_the_bitmap(
+    large_catalog_url: str,
+) -> None:
+    # Every gig says "deliver": its conjunction with a rare word is rare, but neither a
+    # walk of the ranks nor RUM in rank order (the common word's every entry) is cheap.
+    plan = search_plan(large_catalog_url, "search_query => 'deliver zq1a2'")
+    assert "with matched as materialized" in plan
+    assert "gig_search_vector_rank_idx" in plan
+    assert "gig_search_rank_idx" not in plan
+    assert "Seq Scan on gig_search" not in plan
+
+
 def test_a_phrase_of_two_common_words_never_walks_every_rank(large_catalog_url: str) -> None:
     plan = search_plan(large_catalog_url, """search_query => '"logo design"'""")
     assert "rank_idx" in plan
