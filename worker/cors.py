@@ -60,6 +60,10 @@ class CrossOrigin:
             return
         headers = dict(scope["headers"])
         origin = headers.get(b"origin", b"").decode("latin-1")
+        # Server-to-server calls (Whop's webhooks among them) carry no Origin: no routing here.
+        if not origin:
+            await self.app(scope, receive, send)
+            return
         preflight = scope["method"] == "OPTIONS" and b"access-control-request-method" in headers
         browser_route = self._is_browser_route(scope)
         if origin in self._origins and browser_route:
