@@ -63,12 +63,15 @@ class Vocabulary:
 def catalog_vocabulary(conn: psycopg.Connection[Any], seed: int) -> Vocabulary:
     """Words of a seeded sample of published gigs, banded by how many gigs hold them."""
     cursor = conn.cursor(row_factory=tuple_row)
-    cursor.execute("select setseed(%s)", (((seed % 1000) / 1000.0),))
+    # Ordered by a seeded hash of each gig's own text, not by random(): random() follows
+    # the order rows arrive in, which a parallel scan changes from run to run. Gigs of
+    # equal text tie, and are then equal rows, so the sample is the same every time.
     rows = cursor.execute(
         "select lower(g.title), lower(g.description), lower(array_to_string(g.tags, ' '))"
         " from public.gigs as g where g.status = 'published'"
-        " order by random() limit %s",
-        (SAMPLE_GIGS,),
+        " order by md5(%s || g.title || g.description || array_to_string(g.tags, ' '))"
+        " limit %s",
+        (str(seed), SAMPLE_GIGS),
     ).fetchall()
     document_frequency: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
