@@ -90,6 +90,16 @@ def test_a_phrase_of_two_common_words_never_walks_every_rank(large_catalog_url: 
     assert "Seq Scan on gig_search" not in plan
 
 
+def test_a_phrase_is_looked_up_as_its_words_and_checked_on_the_rows_found(
+    large_catalog_url: str,
+) -> None:
+    # Given the phrase, RUM checks positions entry by entry, and reads every entry of an
+    # excluded word (every gig says "professional").
+    plan = search_plan(large_catalog_url, """search_query => '"logo design" -professional'""")
+    assert "search_index_query" in plan
+    assert "ts_match_vq" in plan
+
+
 def test_a_common_term_never_scans_the_whole_table(large_catalog_url: str) -> None:
     plan = search_plan(large_catalog_url, "search_query => 'professional'")
     assert "Seq Scan on gig_search" not in plan
@@ -147,7 +157,17 @@ limit 60
 
 @pytest.mark.parametrize(
     "query",
-    ["professional", "logo", "shopify", "zq1a2", '"landing page"', "wordpress -woocommerce"],
+    [
+        "professional",
+        "logo",
+        "shopify",
+        "zq1a2",
+        '"landing page"',
+        "wordpress -woocommerce",
+        '"landing page" -wordpress',
+        '"logo design" shopify -professional',
+        '"logo design" shopify',
+    ],
 )
 def test_relevance_is_exact_over_every_match(large_catalog_url: str, query: str) -> None:
     """The first three pages hold the top 60 of the stated order (every word in the title
