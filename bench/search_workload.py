@@ -64,12 +64,13 @@ def catalog_vocabulary(conn: psycopg.Connection[Any], seed: int) -> Vocabulary:
     """Words of a seeded sample of published gigs, banded by how many gigs hold them."""
     cursor = conn.cursor(row_factory=tuple_row)
     # Ordered by a seeded hash of each gig's own text, not by random(): random() follows
-    # the order rows arrive in, which a parallel scan changes from run to run. Gigs of
-    # equal text tie, and are then equal rows, so the sample is the same every time.
+    # the order rows arrive in, which a scan changes from run to run. Ties are broken by
+    # the text itself, so gigs still tied are equal rows and the sample is the same.
     rows = cursor.execute(
         "select lower(g.title), lower(g.description), lower(array_to_string(g.tags, ' '))"
         " from public.gigs as g where g.status = 'published'"
-        " order by md5(%s || g.title || g.description || array_to_string(g.tags, ' '))"
+        " order by md5(%s || g.title || g.description || array_to_string(g.tags, ' ')),"
+        " g.title, g.description, g.tags"
         " limit %s",
         (str(seed), SAMPLE_GIGS),
     ).fetchall()
