@@ -353,7 +353,8 @@ grant execute on function private.estimated_search_rows(
 ) to anon, authenticated, service_role;
 
 -- What the text indexes look up for a query, when that is an "and" of words: the query
--- itself when it is one, and for a query with a phrase every word a match must hold,
+-- itself when it is one, and for a query with a phrase (not under a "-": querytree
+-- leaves exclusions out) every word a match must hold,
 -- each row found then checked against the whole query (given a phrase, RUM checks
 -- positions entry by entry: 0.7 s for a phrase of common words, a word and "-fast",
 -- which every gig holds, at 1M gigs; 17 ms looked up as an "and"). Null for an "or", for
@@ -369,7 +370,7 @@ as $$
     -- Operators print between spaces, and a lexeme holds none: only operators change.
     select case
         when q.indexable ~ '[|]' or q.indexable = 'T' then null
-        when text_query::text ~ ' <(-|[0-9]+)> ' then
+        when q.indexable ~ ' <(-|[0-9]+)> ' then
             pg_catalog.regexp_replace(q.indexable, ' <(-|[0-9]+)> ', ' & ', 'g')::tsquery
         when text_query::text ~ '!' then null
         else text_query
@@ -433,7 +434,7 @@ begin
         max_price_cents, max_delivery_days, min_rating, seller
     ) end;
     word_entries := case when indexable = 'T' then gigs_searched else private.estimated_search_rows(
-        format('s.%I @@ $1', vector), pg_catalog.regexp_replace(indexable, '<[0-9]+>|&', '|', 'g')::tsquery,
+        format('s.%I @@ $1', vector), pg_catalog.regexp_replace(indexable, '<(-|[0-9]+)>|&', '|', 'g')::tsquery,
         category_ids, min_price_cents, max_price_cents, max_delivery_days, min_rating, seller
     ) end;
     walk_cost := walked_row_cost * page_size * gigs_searched / filtered_matches;
@@ -630,7 +631,7 @@ begin
         -- A phrase is looked up as the "and" of its words, then checked (ts_match_vq is
         -- the @@ that no index takes up).
         matches_sql := case
-            when text_query::text ~ ' <(-|[0-9]+)> ' and private.search_index_query(text_query) is not null
+            when private.search_index_query(text_query) <> text_query
                 then 's.%1$I @@ private.search_index_query($1) and pg_catalog.ts_match_vq(s.%1$I, $1)'
             else 's.%1$I @@ $1'
         end;
