@@ -554,6 +554,25 @@ def wait_listening(port: int, timeout_seconds: float = 30) -> None:
             time.sleep(0.1)
 
 
+def wait_until_processed(cluster: LocalCluster) -> None:
+    """Until every stored event is processed, each bench payment applied to its order.
+    A run that left some unprocessed would have the next run pay those orders again."""
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+        deadline = time.monotonic() + 300
+        # The inbox's own partial index answers this, so watching costs the worker
+        # next to nothing.
+        while conn.execute(UNSETTLED_EVENTS).fetchone() != (0,):
+            if time.monotonic() > deadline:
+                errors = conn.execute(
+                    "select string_agg(distinct last_error, '; ') from public.whop_events"
+                ).fetchone()
+                raise RuntimeError(f"webhooks not processed after 5 minutes: {errors}")
+            time.sleep(0.02)
+        quarantined = conn.execute(QUARANTINED_EVENTS).fetchone()
+    if quarantined != (0,):
+        raise RuntimeError(f"{quarantined} bench payments were quarantined, not applied")
+
+
 def ingest(cluster: LocalCluster, database_url: str, workers: int, events: int) -> dict[str, Any]:
     """`events` payments delivered to `workers` processes on `database_url`, round robin."""
     pending = unpaid_orders(cluster, events)
@@ -573,22 +592,8 @@ def ingest(cluster: LocalCluster, database_url: str, workers: int, events: int) 
         sent = http_load.send_all("127.0.0.1", requests, connections=WEBHOOK_CONNECTIONS)
         latencies = sent.latencies
         acknowledged = time.perf_counter() - started
-        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-            deadline = time.monotonic() + 300
-            # The inbox's own partial index answers this, so watching costs the worker
-            # next to nothing.
-            while conn.execute(UNSETTLED_EVENTS).fetchone() != (0,):
-                if time.monotonic() > deadline:
-                    errors = conn.execute(
-                        "select string_agg(distinct last_error, '; ') from public.whop_events"
-                    ).fetchone()
-                    raise RuntimeError(f"webhooks not processed after 5 minutes: {errors}")
-                time.sleep(0.02)
+        wait_until_processed(cluster)
         processed = time.perf_counter() - started
-        with psycopg.connect(cluster.admin_url) as conn:
-            quarantined = conn.execute(QUARANTINED_EVENTS).fetchone()
-        if quarantined != (0,):
-            raise RuntimeError(f"{quarantined} bench payments were quarantined, not applied")
     finally:
         for process, _ in running:
             process.terminate()
@@ -627,6 +632,7 @@ def paced_ingest(cluster: LocalCluster, database_url: str, events: int) -> dict[
             rate=OFFERED_EVENTS_PER_S,
             connections=OFFERED_CONNECTIONS,
         )
+        wait_until_processed(cluster)
     finally:
         process.terminate()
         process.wait(timeout=20)
