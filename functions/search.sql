@@ -353,13 +353,14 @@ grant execute on function private.estimated_search_rows(
 ) to anon, authenticated, service_role;
 
 -- What the text indexes look up for a query, when that is an "and" of words: the query
--- itself when it is one, and for a query with a phrase (not under a "-": querytree
--- leaves exclusions out) every word a match must hold,
--- each row found then checked against the whole query (given a phrase, RUM checks
--- positions entry by entry: 0.7 s for a phrase of common words, a word and "-fast",
--- which every gig holds, at 1M gigs; 17 ms looked up as an "and"). Null for an "or", for
--- exclusions without a phrase (RUM reads those as they are, faster than the rows an
--- "and" of the other words would fetch to check), and for a query of exclusions only.
+-- itself when it is one; for a query with a phrase its matches must hold (querytree
+-- leaves out what is under a "-"), every word a match must hold, each row found then
+-- checked against the whole query. Given a phrase, RUM checks positions entry by entry
+-- and reads every entry of an excluded word: 0.7 s at 1M gigs for a phrase of common
+-- words, a word and "-fast", which every gig holds; about 20 ms looked up as an "and".
+-- Null for an "or", for exclusions without a phrase (RUM reads those as they are, faster
+-- than the rows an "and" of the other words would fetch to check), and for a query of
+-- exclusions only.
 create or replace function private.search_index_query(text_query tsquery)
 returns tsquery
 language sql
