@@ -59,10 +59,18 @@ def search_plan(url: str, call: str) -> str:
         conn.execute("set auto_explain.log_level = notice")
         conn.execute("set local role anon")
         conn.execute(f"select * from public.search_gigs({call})").fetchall()
-    # The page query (not the estimates search_gigs asks EXPLAIN for, nor its helpers).
-    inner = [notice for notice in notices if "Query Text: select g.id" in notice]
-    assert inner, f"auto_explain printed no plan for the inner query: {notices}"
-    return inner[0]
+    # The page query and, for a relevance search, each tier's query before it (not the
+    # estimates search_gigs asks EXPLAIN for, nor its helpers).
+    inner = [notice for notice in notices if PAGE_QUERY in notice or TIER_QUERY in notice]
+    assert [notice for notice in inner if PAGE_QUERY in notice], (
+        f"auto_explain printed no plan for the inner query: {notices}"
+    )
+    return "\n".join(inner)
+
+
+PAGE_QUERY = "Query Text: select g.id"
+TIER_QUERY = "coalesce(pg_catalog.array_agg(t.gig_id), '{}')"
+DESCRIPTION_TIER = "NOT (title_vector @@"
 
 
 def test_a_rare_term_is_found_through_the_rum_indexes_not_a_walk(large_catalog_url: str) -> None:
@@ -105,6 +113,24 @@ def test_a_phrase_is_looked_up_as_its_words_and_checked_on_the_rows_found(
         for line in filters
         if "ts_match_vq(search_vector, '''logo'' <-> ''design'' & !''profession'''" in line
     ]
+
+
+def test_a_page_of_title_matches_never_looks_for_description_matches(
+    large_catalog_url: str,
+) -> None:
+    # Every match in a title or tags ranks above every match found only with the
+    # description, so a page they fill is done.
+    plan = search_plan(large_catalog_url, "search_query => 'logo'")
+    assert plan.count(TIER_QUERY) == 1
+    assert DESCRIPTION_TIER not in plan
+
+
+def test_a_page_short_of_title_matches_is_filled_with_description_matches(
+    large_catalog_url: str,
+) -> None:
+    plan = search_plan(large_catalog_url, "search_query => 'zq1a2'")
+    assert plan.count(TIER_QUERY) == 2
+    assert DESCRIPTION_TIER in plan
 
 
 def test_a_common_term_never_scans_the_whole_table(large_catalog_url: str) -> None:
