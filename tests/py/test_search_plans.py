@@ -172,6 +172,23 @@ def test_a_common_term_under_a_price_cap_checks_the_cap_inside_the_rank_index(
     assert "Index Cond: (starting_price_cents <=" in plan
 
 
+def test_a_word_in_a_category_checks_the_filters_inside_the_category_index(
+    large_catalog_url: str,
+) -> None:
+    plan = search_plan(
+        large_catalog_url,
+        "search_query => 'logo', category => 'bench-sub-3-1', min_price_cents => 2500,"
+        " max_delivery_days => 3, min_rating => 4.5",
+    )
+    category_scans = [
+        line for line in plan.splitlines() if "using gig_search_category_rank_filters_idx" in line
+    ]
+    index_conditions = [line for line in plan.splitlines() if "Index Cond: (" in line]
+    assert category_scans
+    assert [line for line in index_conditions if "rating_avg >=" in line]
+    assert "Seq Scan on gig_search" not in plan
+
+
 EXACT_ORDER = """
 select
     case when setweight(to_tsvector('english', g.title), 'A')
