@@ -133,6 +133,19 @@ def test_a_page_short_of_title_matches_is_filled_with_description_matches(
     assert DESCRIPTION_TIER in plan
 
 
+def test_a_one_word_search_asks_the_planner_for_one_estimate(large_catalog_url: str) -> None:
+    # Each estimate is an EXPLAIN; a word is its own words, so it is estimated once (and
+    # only for the title tier, which fills the page).
+    with psycopg.connect(large_catalog_url) as conn:
+        conn.execute("set track_functions = 'all'")
+        conn.execute("select * from public.search_gigs(search_query => 'logo')").fetchall()
+        calls = conn.execute(
+            "select calls from pg_stat_xact_user_functions"
+            " where schemaname = 'private' and funcname = 'estimated_search_rows'"
+        ).fetchone()
+    assert calls == (1,)
+
+
 def test_a_common_term_never_scans_the_whole_table(large_catalog_url: str) -> None:
     plan = search_plan(large_catalog_url, "search_query => 'professional'")
     assert "Seq Scan on gig_search" not in plan
