@@ -59,8 +59,9 @@ def search_plan(url: str, call: str) -> str:
         conn.execute("set auto_explain.log_level = notice")
         conn.execute("set local role anon")
         conn.execute(f"select * from public.search_gigs({call})").fetchall()
-    # The page query and, for a relevance search, each tier's query before it (not the
-    # estimates search_gigs asks EXPLAIN for, nor its helpers).
+    # The query that picks the page and, for a relevance search, each tier's query before
+    # it (not the estimates search_gigs asks EXPLAIN for, the display columns' lookups,
+    # nor its helpers).
     inner = [notice for notice in notices if PAGE_QUERY in notice or TIER_QUERY in notice]
     assert [notice for notice in inner if PAGE_QUERY in notice], (
         f"auto_explain printed no plan for the inner query: {notices}"
@@ -68,7 +69,7 @@ def search_plan(url: str, call: str) -> str:
     return "\n".join(inner)
 
 
-PAGE_QUERY = "Query Text: select g.id"
+PAGE_QUERY = "coalesce(pg_catalog.array_agg(p.gig_id order by"
 TIER_QUERY = "coalesce(pg_catalog.array_agg(t.gig_id), '{}')"
 DESCRIPTION_TIER = "NOT (title_vector @@"
 
