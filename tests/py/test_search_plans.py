@@ -203,6 +203,38 @@ def test_a_word_in_a_category_checks_the_filters_inside_the_category_index(
     assert "Seq Scan on gig_search" not in plan
 
 
+def walk_rows(url: str, vector: str, words: str, category: str) -> int | None:
+    """How search_walk_rows answers for `words` in one category: null for RUM in rank
+    order, 0 for every match at once, else the walk's bound in rows."""
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "select private.search_walk_rows(%s, 's.category_id = $2[1]', 20,"
+            " websearch_to_tsquery('english', %s),"
+            " array(select c.id from public.categories as c where c.slug = %s),"
+            " null, null, null, null, null)",
+            (vector, words, category),
+        ).fetchone()[0]
+
+
+def test_a_walk_of_one_category_is_bounded_by_that_category_not_the_catalog(
+    large_catalog_url: str,
+) -> None:
+    # Every gig says "professional": a walk of the category finds a page at once.
+    with psycopg.connect(large_catalog_url) as conn:
+        category_gigs = conn.execute(
+            "select count(*) from public.gigs as g inner join public.categories as c"
+            " on c.id = g.category_id where c.slug = 'bench-sub-3-1'"
+        ).fetchone()[0]
+    bound = walk_rows(large_catalog_url, "search_vector", "professional", "bench-sub-3-1")
+    assert bound is not None
+    assert 0 < bound <= category_gigs
+
+
+def test_a_category_holding_few_matches_takes_every_match_at_once(large_catalog_url: str) -> None:
+    # A walk would read every gig of the category, then RUM again for a short page.
+    assert walk_rows(large_catalog_url, "search_vector", "shopify", "bench-sub-3-1") == 0
+
+
 EXACT_ORDER = """
 select
     case when setweight(to_tsvector('english', g.title), 'A')
