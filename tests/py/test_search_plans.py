@@ -236,13 +236,20 @@ def test_a_category_holding_few_matches_takes_every_match_at_once(large_catalog_
 
 
 EXACT_ORDER = """
+with recursive in_category as (
+    select c.id from public.categories as c where c.slug = %(category)s
+    union all
+    select child.id from public.categories as child
+    inner join in_category on child.parent_id = in_category.id
+)
 select
     case when setweight(to_tsvector('english', g.title), 'A')
         || setweight(to_tsvector('english', coalesce(array_to_string(g.tags, ' '), '')), 'B') @@ q
     then 2 else 1 end as tier,
     g.quality_score
-from public.gigs as g, websearch_to_tsquery('english', %s) as q
+from public.gigs as g, websearch_to_tsquery('english', %(query)s) as q
 where g.status = 'published'
+  and (%(category)s::text is null or g.category_id in (select in_category.id from in_category))
   and setweight(to_tsvector('english', g.title), 'A')
     || setweight(to_tsvector('english', coalesce(array_to_string(g.tags, ' '), '')), 'B')
     || setweight(to_tsvector('english', g.description), 'C') @@ q
@@ -269,8 +276,41 @@ def test_relevance_is_exact_over_every_match(large_catalog_url: str, query: str)
     """The first three pages hold the top 60 of the stated order (every word in the title
     or tags first, then by quality score), computed here from the gigs themselves over
     every published gig, without the search table or its indexes."""
-    with psycopg.connect(large_catalog_url) as conn:
-        expected = [(tier, quality) for tier, quality in conn.execute(EXACT_ORDER, (query,))]
+    assert relevance_pages(large_catalog_url, query, None) == expected_order(
+        large_catalog_url, query, None
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "category"),
+    [
+        ("professional", "bench-top-3"),
+        ("logo", "bench-top-3"),
+        ("shopify", "bench-top-3"),
+        ("professional", "bench-sub-3-1"),
+        ("logo", "bench-sub-3-1"),
+    ],
+)
+def test_relevance_in_a_category_is_exact_over_its_subcategories(
+    large_catalog_url: str, query: str, category: str
+) -> None:
+    """The same order over the category and every category under it."""
+    assert relevance_pages(large_catalog_url, query, category) == expected_order(
+        large_catalog_url, query, category
+    )
+
+
+def expected_order(url: str, query: str, category: str | None) -> list[tuple[int, object]]:
+    with psycopg.connect(url) as conn:
+        return [
+            (tier, quality)
+            for tier, quality in conn.execute(EXACT_ORDER, {"query": query, "category": category})
+        ]
+
+
+def relevance_pages(url: str, query: str, category: str | None) -> list[tuple[int, object]]:
+    """Up to three pages of search_gigs as anon, each row as (tier, quality score)."""
+    with psycopg.connect(url) as conn:
         found: list[tuple[int, object]] = []
         cursor = None
         for _ in range(3):
@@ -279,14 +319,15 @@ def test_relevance_is_exact_over_every_match(large_catalog_url: str, query: str)
                 rows = conn.execute(
                     "select s.gig_id, s.relevance, s.next_cursor,"
                     " (select g.quality_score from public.gigs as g where g.id = s.gig_id)"
-                    " from public.search_gigs(search_query => %s, after_cursor => %s) as s",
-                    (query, cursor),
+                    " from public.search_gigs(search_query => %s, category => %s,"
+                    " after_cursor => %s) as s",
+                    (query, category, cursor),
                 ).fetchall()
             found += [(2 if relevance >= 2 else 1, quality) for _, relevance, _, quality in rows]
             if len(rows) < 20:
                 break
             cursor = rows[-1][2]
-    assert found == expected
+    return found
 
 
 def test_the_bench_workload_is_the_same_however_the_catalog_is_read(large_catalog_url: str) -> None:
