@@ -230,6 +230,17 @@ def test_a_walk_of_one_category_is_bounded_by_that_category_not_the_catalog(
     assert 0 < bound <= category_gigs
 
 
+def test_a_word_under_several_categories_walks_each_in_rank_order_merged(
+    large_catalog_url: str,
+) -> None:
+    # The rank index has no category: walked as one, every row is read to check it.
+    plan = search_plan(
+        large_catalog_url, "search_query => 'professional', category => 'bench-top-3'"
+    )
+    assert "Merge Append" in plan
+    assert "Index Scan Backward using gig_search_category_rank_filters_idx" in plan
+
+
 def test_a_category_holding_few_matches_takes_every_match_at_once(large_catalog_url: str) -> None:
     # A walk would read every gig of the category, then RUM again for a short page.
     assert walk_rows(large_catalog_url, "search_vector", "shopify", "bench-sub-3-1") == 0
