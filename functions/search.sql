@@ -462,7 +462,6 @@ declare
     matches numeric;
     filtered_matches numeric;
     filtered_rows numeric;
-    fetched_rows numeric;
     scanned_entries numeric;
     word_query tsquery;
     word_entries numeric;
@@ -506,14 +505,12 @@ begin
     -- about 1 ms.
     if filter_sql = 'true' or seller is not null then
         filtered_rows := gigs_searched;
-        fetched_rows := gigs_searched;
         scanned_entries := gigs_searched;
     else
         filtered_rows := private.estimated_search_rows(
             filter_sql, text_query, category_ids, min_price_cents, max_price_cents, max_delivery_days,
             min_rating, seller
         );
-        fetched_rows := filtered_rows;
         scanned_entries := case when category_ids is null then gigs_searched else
             private.estimated_search_rows(
                 case when pg_catalog.cardinality(category_ids) = 1 then 's.category_id = $2[1]'
@@ -523,7 +520,7 @@ begin
             )
         end;
     end if;
-    walk_cost := page_size * (walked_row_cost * fetched_rows + walked_entry_cost * scanned_entries)
+    walk_cost := page_size * (walked_row_cost * filtered_rows + walked_entry_cost * scanned_entries)
         / filtered_matches
         + walked_category_cost * coalesce(pg_catalog.cardinality(category_ids), 0);
     rum_cost := rum_entry_cost * word_entries + walked_row_cost * page_size * matches / filtered_matches;
