@@ -3,10 +3,10 @@ Whop where a secret or an outbound call is needed), map errors one way."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,8 +31,6 @@ from worker.routes import (
     webhooks,
     whop_accounts,
 )
-
-log = logging.getLogger("gigflow.api")
 
 
 class RequestIds:
@@ -92,13 +90,17 @@ def create_app(
     )
     app.state.services = services
     intake = WebhookIntake(services.db)
-    app.state.webhook_intake = intake
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            webhooks.document(FastAPI.openapi(app))
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(errors.GigflowError)
     async def gigflow_error(_: Request, error: errors.GigflowError) -> JSONResponse:
-        if error.status >= 500:
-            log.warning("request failed", extra={"code": error.code, "error": error.message})
-        return JSONResponse(status_code=error.status, content=error.body())
+        return errors.response(error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -119,7 +121,6 @@ def create_app(
         )
 
     app.include_router(operations.router)
-    app.include_router(webhooks.router)
     app.include_router(checkout.router)
     app.include_router(sellers.router)
     app.include_router(payouts.router)
@@ -128,7 +129,9 @@ def create_app(
     app.include_router(admin.router)
 
     # Starlette runs the middleware added last outermost: request ids on every answer,
-    # preflights included; CORS headers on a 413 too, so the page can read it.
+    # preflights included; CORS headers on a 413 too, so the page can read it. The
+    # webhook endpoint sits inside them all, ahead of routing.
+    app.add_middleware(webhooks.WhopWebhookEndpoint, services=services, intake=intake)
     app.add_middleware(
         BodyLimits,
         default=JSON_BODY_LIMIT,

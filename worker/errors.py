@@ -4,9 +4,13 @@ here and nowhere else, whichever transport raised them."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pydantic import BaseModel, Field
+from starlette.responses import JSONResponse
+
+log = logging.getLogger("gigflow.api")
 
 
 class GigflowError(Exception):
@@ -171,6 +175,13 @@ class UpstreamError(GigflowError):
 
 # What a failed call to Whop becomes (see from_whop), the database being down included.
 WHOP_FAILURES: tuple[type[GigflowError], ...] = (NotFound, Conflict, UpstreamError, Unavailable)
+
+
+def response(error: GigflowError) -> JSONResponse:
+    """The answer to a request that failed this way; a failure of ours is logged."""
+    if error.status >= 500:
+        log.warning("request failed", extra={"code": error.code, "error": error.message})
+    return JSONResponse(status_code=error.status, content=error.body())
 
 
 class ErrorBody(BaseModel):

@@ -46,9 +46,9 @@ def test_an_unlisted_origin_is_never_told_credentials_are_allowed(client: TestCl
 
 
 def test_a_preflight_is_approved_only_for_worker_routes(client: TestClient) -> None:
-    # Preflights are answered by the middleware before routing: a path the worker does
-    # not serve (or the webhook path with a trailing slash, which then redirects to the
-    # webhook) is approved for the listed origin with credentials.
+    # Preflights are answered by the middleware before routing: neither a path the worker
+    # does not serve nor a near miss of the webhook's (a trailing slash) is approved for
+    # the listed origin.
     for path in ("/no/such/route", "/webhooks/whop/"):
         preflight = client.options(
             path,

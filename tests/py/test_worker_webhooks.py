@@ -267,3 +267,48 @@ def test_a_delivery_jsonb_cannot_hold_fails_alone(services: Services, admin_url:
     assert isinstance(unstorable, errors.GigflowError)
     assert isinstance(fine, StoredEvent)
     assert stored_events(admin_url) == 1
+
+
+def test_a_delivery_is_answered_with_the_senders_request_id(client: TestClient) -> None:
+    body, headers = signed({"type": "payment.succeeded", "data": {}})
+    answer = client.post("/webhooks/whop", content=body, headers={**headers, "x-request-id": "r-1"})
+    assert answer.headers["x-request-id"] == "r-1"
+    unsigned = client.post("/webhooks/whop", content=body)
+    assert unsigned.status_code == 400
+    assert unsigned.headers["x-request-id"]
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
+def test_the_webhook_takes_only_post(client: TestClient, method: str) -> None:
+    answer = client.request(method, "/webhooks/whop")
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "POST"
+    assert answer.json() == {"code": "method_not_allowed", "message": "Method Not Allowed"}
+
+
+def test_a_database_outage_is_a_503_whop_retries(services: Services, admin_url: str) -> None:
+    services.db.close()
+    with TestClient(create_app(services)) as client:
+        body, headers = signed({"type": "payment.succeeded", "data": {}})
+        answer = client.post("/webhooks/whop", content=body, headers=headers)
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "unavailable"
+    assert stored_events(admin_url) == 0
+
+
+def test_the_webhook_is_documented_with_its_signature_headers_and_answers(
+    client: TestClient,
+) -> None:
+    document = client.get("/openapi.json").json()
+    operation = document["paths"]["/webhooks/whop"]["post"]
+    headers = {p["name"] for p in operation["parameters"] if p["in"] == "header" and p["required"]}
+    assert headers == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+    receipt = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert receipt == "#/components/schemas/WebhookReceipt"
+    assert set(document["components"]["schemas"]["WebhookReceipt"]["properties"]) == {
+        "received",
+        "duplicate",
+    }
+    assert {"400", "413", "503"} <= set(operation["responses"])
+    body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body_schema["required"] == ["type"]
