@@ -58,7 +58,9 @@ class RequestIds:
             logs.request_id.reset(token)
 
 
-HTTP_ERROR_CODES = {400: "invalid_input", 404: "not_found", 405: "method_not_allowed"}
+HTTP_ERROR_CODES = {400: "invalid_input", 404: "not_found", 405: errors.MethodNotAllowed.code}
+# Every route can be refused this way: the body limits stand in front of them all.
+EVERY_ROUTE_FAILURES = (errors.PayloadTooLarge,)
 
 # FastAPI's native telemetry, every part of it, when the operator has not asked for it.
 TELEMETRY_OFF: TelemetryConfig = {
@@ -85,16 +87,17 @@ def create_app(
         description="Whop webhooks, checkout and seller onboarding: the parts of GigFlow"
         " that need a secret or an outbound call. Everything else is SQL behind Supabase.",
         lifespan=lifespan,
-        # The body limits stand in front of every route.
-        responses=errors.responses(errors.PayloadTooLarge),
+        responses=errors.responses(*EVERY_ROUTE_FAILURES),
     )
     app.state.services = services
     intake = WebhookIntake(services.db)
 
+    # FastAPI documents its routes; the webhook endpoint, served before routing, is
+    # added to the same document (FastAPI caches it, and the addition is idempotent).
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            webhooks.document(FastAPI.openapi(app))
-        return app.openapi_schema  # type: ignore[return-value]
+        document = FastAPI.openapi(app)
+        webhooks.document(document, every_route=EVERY_ROUTE_FAILURES)
+        return document
 
     app.openapi = openapi  # type: ignore[method-assign]
 
@@ -106,8 +109,7 @@ def create_app(
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
         first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(part) for part in first["loc"])
-        failure = errors.InvalidInput(f"{where}: {first['msg']}")
-        return JSONResponse(status_code=failure.status, content=failure.body())
+        return errors.response(errors.InvalidInput(f"{where}: {first['msg']}"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -130,7 +132,8 @@ def create_app(
 
     # Starlette runs the middleware added last outermost: request ids on every answer,
     # preflights included; CORS headers on a 413 too, so the page can read it. The
-    # webhook endpoint sits inside them all, ahead of routing.
+    # webhook endpoint sits inside them all but outside FastAPI's exception handlers:
+    # it answers its own failures.
     app.add_middleware(webhooks.WhopWebhookEndpoint, services=services, intake=intake)
     app.add_middleware(
         BodyLimits,

@@ -144,6 +144,13 @@ class SellerSuspended(Conflict):
     code = "seller_suspended"
 
 
+class MethodNotAllowed(GigflowError):
+    """The path exists, but not for this method (the `allow` header lists those it takes)."""
+
+    status = 405
+    code = "method_not_allowed"
+
+
 class PayloadTooLarge(GigflowError):
     """The body is over the route's limit (refused before it is read whole)."""
 

@@ -88,7 +88,8 @@ class Settings(BaseSettings):
 
     # FastAPI's own OpenTelemetry spans, metrics and logs for every request, exported
     # through the providers OTel's environment configures. Off unless asked for: even
-    # without an exporter, checking for one costs about a tenth of a webhook's CPU.
+    # without an exporter, checking for one costs about a tenth of a webhook's CPU. The
+    # webhook endpoint, served before routing, is traced without a route name.
     opentelemetry: bool = False
     # uvicorn's per-request access log. Off unless asked for: the platform's load balancer
     # logs requests, and at a thousand webhooks a second it costs a sixth of the worker's

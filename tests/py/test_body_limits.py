@@ -29,8 +29,9 @@ PIECE = 64 * 1024
 
 
 class Worker:
-    def __init__(self, port: int, database_url: str) -> None:
-        self.port = port
+    def __init__(self, served: WorkerProcess, database_url: str) -> None:
+        self.port = served.port
+        self.served = served
         self.database_url = database_url
 
     def connect(self) -> socket.socket:
@@ -52,7 +53,7 @@ def worker(cluster: Any, template_db: str, tmp_path_factory: Any) -> Iterator[Wo
         with WorkerProcess(
             cluster.url("postgres", name), log_file=tmp_path_factory.mktemp("limits") / "serve.log"
         ) as served:
-            yield Worker(served.port, cluster.url("postgres", name))
+            yield Worker(served, cluster.url("postgres", name))
     finally:
         drop_database(cluster, name)
 
@@ -236,3 +237,26 @@ def test_a_json_body_of_exactly_64_kib_reaches_validation(worker: Worker) -> Non
         answer = read_answer(sock)
     assert answer.status == 422
     assert answer.body["code"] == "invalid_input"
+
+
+def test_a_sender_hanging_up_mid_body_stores_nothing_and_logs_no_failure(worker: Worker) -> None:
+    before = worker.stored_events()
+    body, signature = signed(padded_event(10_000))
+    with worker.connect() as sock:
+        sock.sendall(
+            head(WHOP_WEBHOOK_PATH, f"Content-Length: {len(body)}", signature) + body[:1000]
+        )
+    # Answered after the hang-up was read: the worker has dealt with it by then.
+    whole, signature = signed(padded_event(100))
+    with worker.connect() as sock:
+        sock.sendall(
+            head(
+                WHOP_WEBHOOK_PATH,
+                f"Content-Length: {len(whole)}",
+                {**signature, "Connection": "close"},
+            )
+            + whole
+        )
+        assert read_answer(sock).status == 200
+    assert worker.stored_events() == before + 1
+    assert worker.served.entries_at("error") == []

@@ -278,12 +278,20 @@ def test_a_delivery_is_answered_with_the_senders_request_id(client: TestClient) 
     assert unsigned.headers["x-request-id"]
 
 
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"])
 def test_the_webhook_takes_only_post(client: TestClient, method: str) -> None:
     answer = client.request(method, "/webhooks/whop")
     assert answer.status_code == 405
     assert answer.headers["allow"] == "POST"
-    assert answer.json() == {"code": "method_not_allowed", "message": "Method Not Allowed"}
+    if method != "HEAD":
+        assert answer.json() == {"code": "method_not_allowed", "message": "Method Not Allowed"}
+
+
+def test_the_webhook_is_only_at_its_exact_path(client: TestClient) -> None:
+    body, headers = signed({"type": "payment.succeeded", "data": {}})
+    answer = client.post("/webhooks/whop/", content=body, headers=headers, follow_redirects=False)
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
 
 
 def test_a_database_outage_is_a_503_whop_retries(services: Services, admin_url: str) -> None:
@@ -301,6 +309,9 @@ def test_the_webhook_is_documented_with_its_signature_headers_and_answers(
 ) -> None:
     document = client.get("/openapi.json").json()
     operation = document["paths"]["/webhooks/whop"]["post"]
+    # What client generators name their method after: as when FastAPI routed it.
+    assert operation["operationId"] == "whop_webhook_webhooks_whop_post"
+    assert operation["tags"] == ["webhooks"]
     headers = {p["name"] for p in operation["parameters"] if p["in"] == "header" and p["required"]}
     assert headers == {"webhook-id", "webhook-timestamp", "webhook-signature"}
     receipt = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]

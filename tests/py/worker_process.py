@@ -153,15 +153,17 @@ class WorkerProcess:
 
     def log_entries(self, message: str) -> list[dict]:
         """The JSON log lines with this message."""
+        return [entry for entry in self._entries() if entry.get("message") == message]
+
+    def entries_at(self, level: str) -> list[dict]:
+        """The JSON log lines at this level."""
+        return [entry for entry in self._entries() if entry.get("level") == level]
+
+    def _entries(self) -> list[dict]:
         if self.log_file is None or not self.log_file.exists():
             return []
-        entries = []
-        for line in self.log_file.read_text().splitlines():
-            if line.startswith("{"):
-                entry = json.loads(line)
-                if entry.get("message") == message:
-                    entries.append(entry)
-        return entries
+        lines = self.log_file.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.startswith("{")]
 
 
 def start_all(processes: Iterable[WorkerProcess]) -> None:

@@ -11,11 +11,11 @@ browsers. FastAPI documents it from `document` below.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
-from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -62,33 +62,37 @@ class WhopWebhookEndpoint:
         if scope["type"] != "http" or scope["path"] != WHOP_WEBHOOK_PATH:
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "POST":
-            response = await self._deliver(scope, receive)
-        else:
-            response = JSONResponse(
-                {"code": "method_not_allowed", "message": "Method Not Allowed"},
-                status_code=405,
-                headers={"allow": "POST"},
-            )
+        if scope["method"] != "POST":
+            refusal = errors.response(errors.MethodNotAllowed("Method Not Allowed"))
+            refusal.headers["allow"] = "POST"
+            await refusal(scope, receive, send)
+            return
+        try:
+            response = await self._deliver(Request(scope, receive))
+        except ClientDisconnect:
+            # The sender hung up before its body arrived: nothing was stored, and there
+            # is no one to answer (nor any failure of ours to log).
+            return
         await response(scope, receive, send)
 
-    async def _deliver(self, scope: Scope, receive: Receive) -> Response:
-        body = await Request(scope, receive).body()
+    async def _deliver(self, request: Request) -> Response:
+        body = await request.body()
         try:
-            webhook_id, payload = self._services.webhooks.verify(body, Headers(scope=scope))
+            webhook_id, payload = self._services.webhooks.verify(body, request.headers)
             stored = await self._intake.store(webhook_id, payload)
         except errors.GigflowError as error:
             return errors.response(error)
-        return JSONResponse(WebhookReceipt(received=True, duplicate=stored.duplicate).model_dump())
+        return JSONResponse({"received": True, "duplicate": stored.duplicate})
 
 
 def _signature_header(name: str, description: str) -> dict[str, Any]:
+    schema = {"type": "string"}
     return {
         "name": name,
         "in": "header",
         "required": True,
         "description": description,
-        "schema": {"type": "string"},
+        "schema": schema,
     }
 
 
@@ -96,12 +100,21 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
-def document(openapi: dict[str, Any]) -> None:
-    """Add the endpoint to the worker's OpenAPI document, as FastAPI documents a route."""
+def _component(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema(
+        ref_template="#/components/schemas/{model}", mode="serialization"
+    )
+
+
+def document(openapi: dict[str, Any], *, every_route: Sequence[type[errors.GigflowError]]) -> None:
+    """Add the endpoint to the worker's OpenAPI document as FastAPI documented it when it
+    was a route (its operation id and summary kept, so generated clients keep their
+    names), refused as every route can be (`every_route`) and as it refuses."""
     schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
-    schemas["WebhookReceipt"] = WebhookReceipt.model_json_schema()
-    schemas.setdefault("ErrorBody", errors.ErrorBody.model_json_schema())
-    failures = errors.responses(InvalidWebhook, errors.Unavailable, errors.PayloadTooLarge)
+    schemas.setdefault("WebhookReceipt", _component(WebhookReceipt))
+    schemas.setdefault("ErrorBody", _component(errors.ErrorBody))
+    openapi["components"]["schemas"] = dict(sorted(schemas.items()))
+    failures = errors.responses(*every_route, InvalidWebhook, errors.Unavailable)
     responses: dict[str, Any] = {
         "200": {
             "description": "Successful Response",
