@@ -134,6 +134,15 @@ def test_a_page_short_of_title_matches_is_filled_with_description_matches(
     assert DESCRIPTION_TIER in plan
 
 
+def test_an_exclusion_no_gig_escapes_is_looked_for_once_not_once_per_tier(
+    large_catalog_url: str,
+) -> None:
+    # Every gig says "deliver": each read excluding it reads its every entry.
+    plan = search_plan(large_catalog_url, "search_query => 'kindle -deliver'")
+    assert plan.count(TIER_QUERY) == 1
+    assert DESCRIPTION_TIER not in plan
+
+
 def test_a_one_word_search_asks_the_planner_for_one_estimate(large_catalog_url: str) -> None:
     # Each estimate is an EXPLAIN; a word is its own words, so it is estimated once (and
     # only for the title tier, which fills the page).
@@ -319,26 +328,86 @@ def expected_order(url: str, query: str, category: str | None) -> list[tuple[int
         ]
 
 
-def relevance_pages(url: str, query: str, category: str | None) -> list[tuple[int, object]]:
-    """Up to three pages of search_gigs as anon, each row as (tier, quality score)."""
+def relevance_pages(
+    url: str, query: str, category: str | None, page_size: int = 20
+) -> list[tuple[int, object]]:
+    """The first 60 rows of search_gigs as anon, page by page, each as (tier, quality score)."""
     with psycopg.connect(url) as conn:
         found: list[tuple[int, object]] = []
         cursor = None
-        for _ in range(3):
+        for _ in range(60 // page_size):
             with conn.transaction():
                 conn.execute("set local role anon")
                 rows = conn.execute(
                     "select s.gig_id, s.relevance, s.next_cursor,"
                     " (select g.quality_score from public.gigs as g where g.id = s.gig_id)"
                     " from public.search_gigs(search_query => %s, category => %s,"
-                    " after_cursor => %s) as s",
-                    (query, category, cursor),
+                    " after_cursor => %s, page_size => %s) as s",
+                    (query, category, cursor, page_size),
                 ).fetchall()
             found += [(2 if relevance >= 2 else 1, quality) for _, relevance, _, quality in rows]
-            if len(rows) < 20:
+            if len(rows) < page_size:
                 break
             cursor = rows[-1][2]
     return found
+
+
+@pytest.mark.parametrize("query", ["logo -deliver", "zq1a2 or zq1a3", '"landing page" -wordpress'])
+def test_a_query_few_gigs_match_pages_in_exact_relevance_order(
+    large_catalog_url: str, query: str
+) -> None:
+    """Few matches are read at once for both tiers; small pages make the cursor resume
+    from that read into the tiers'."""
+    assert relevance_pages(large_catalog_url, query, None, page_size=3) == expected_order(
+        large_catalog_url, query, None
+    )
+
+
+def test_a_query_matching_far_more_than_estimated_still_pages_in_relevance_order(
+    large_catalog_url: str,
+) -> None:
+    # 300 gigs take up a word after the statistics were gathered: the planner expects a
+    # handful, so they are read at once, more are found than that read takes, and the
+    # tiers answer (in one transaction, rolled back).
+    with psycopg.connect(large_catalog_url) as conn:
+        conn.execute(
+            "update private.gig_search as s"
+            " set search_vector = s.search_vector || 'zzfresh'::tsvector,"
+            " title_vector = case when t.n % 2 = 0"
+            " then s.title_vector || 'zzfresh'::tsvector else s.title_vector end"
+            " from (select gig_id, row_number() over (order by gig_id) as n"
+            " from private.gig_search limit 300) as t where t.gig_id = s.gig_id"
+        )
+        query = "zzfresh -qqqq"
+        estimate = conn.execute(
+            "select private.estimated_search_rows('s.search_vector @@ $1',"
+            " websearch_to_tsquery('english', %s), null, null, null, null, null, null)",
+            (query,),
+        ).fetchone()
+        assert estimate is not None
+        assert estimate[0] <= 5 * 20
+        expected = [
+            gig_id
+            for (gig_id,) in conn.execute(
+                "select s.gig_id from private.gig_search as s,"
+                " websearch_to_tsquery('english', %s) as q where s.search_vector @@ q"
+                " order by s.title_vector @@ q desc, s.quality_score desc, s.rank_key desc"
+                " limit 60",
+                (query,),
+            )
+        ]
+        conn.execute("set local role anon")
+        found: list[object] = []
+        cursor = None
+        for _ in range(3):
+            rows = conn.execute(
+                "select gig_id, next_cursor from public.search_gigs(%s, after_cursor => %s)",
+                (query, cursor),
+            ).fetchall()
+            found += [gig_id for gig_id, _ in rows]
+            cursor = rows[-1][1]
+        conn.rollback()
+    assert found == expected
 
 
 def test_the_bench_workload_is_the_same_however_the_catalog_is_read(large_catalog_url: str) -> None:
