@@ -598,6 +598,10 @@ returns table (
 language plpgsql
 stable
 set search_path = ''
+-- RUM's cost estimates put search's plans and estimates past jit_above_cost, yet they
+-- run in milliseconds: compiling them cost more than it saved, and the first search of
+-- every connection loaded LLVM (about 35 ms).
+set jit = off
 as $$
 declare
     max_page_size constant integer := 50;

@@ -143,6 +143,24 @@ def test_an_exclusion_no_gig_escapes_is_looked_for_once_not_once_per_tier(
     assert DESCRIPTION_TIER not in plan
 
 
+def test_a_search_compiles_nothing_with_jit(large_catalog_url: str) -> None:
+    # RUM's costs put search's plans past any JIT threshold; they run in milliseconds.
+    notices: list[str] = []
+    with psycopg.connect(large_catalog_url) as conn:
+        assert conn.execute("select pg_jit_available()").fetchone() == (True,)
+        conn.add_notice_handler(lambda diagnostic: notices.append(diagnostic.message_primary or ""))
+        conn.execute("set jit_above_cost = 0")
+        conn.execute("load 'auto_explain'")
+        conn.execute("set auto_explain.log_min_duration = 0")
+        conn.execute("set auto_explain.log_nested_statements = on")
+        conn.execute("set auto_explain.log_level = notice")
+        conn.execute("select * from public.search_gigs(search_query => 'logo design')").fetchall()
+    # The caller's own statement is the caller's to compile; search's inside it are not.
+    inside = [notice for notice in notices if "Query Text: select * from" not in notice]
+    assert len(inside) > 3
+    assert [notice for notice in inside if "JIT:" in notice] == []
+
+
 def test_a_one_word_search_asks_the_planner_for_one_estimate(large_catalog_url: str) -> None:
     # Each estimate is an EXPLAIN; a word is its own words, so it is estimated once (and
     # only for the title tier, which fills the page).
