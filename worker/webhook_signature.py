@@ -3,8 +3,9 @@
 The key is the UTF-8 bytes of the secret exactly as Whop issued it (prefix included):
 the `standardwebhooks` library uses a bytes key as is, while a str key would be base64-
 decoded. The library raises its own error for a bad signature or a stale timestamp, but
-ValueError or binascii.Error for a truncated, non-base64 or unversioned signature: all
-of them are the sender's fault and become one 4xx, never a 500 Whop would retry.
+ValueError or binascii.Error for a truncated, non-base64 or unversioned signature, and
+its JSON parser a RecursionError for a body nested too deep: all of them are the
+sender's fault and become one 4xx, never a 500 Whop would retry.
 """
 
 from __future__ import annotations
@@ -47,7 +48,13 @@ class WebhookVerifier:
                 payload = webhook.verify(body, normalized)
                 failure = None
                 break
-            except (WebhookVerificationError, ValueError, binascii.Error, TypeError) as error:
+            except (
+                WebhookVerificationError,
+                ValueError,
+                binascii.Error,
+                TypeError,
+                RecursionError,
+            ) as error:
                 failure = error
         if failure is not None:
             raise InvalidWebhook(f"webhook rejected: {failure}") from failure
@@ -57,5 +64,5 @@ class WebhookVerifier:
         if not 1 <= len(event_type) <= 100:
             raise InvalidWebhook("webhook rejected: the event type must be 1 to 100 characters")
         if not 1 <= len(webhook_id) <= 200:
-            raise InvalidWebhook("webhook rejected: missing webhook-id")
+            raise InvalidWebhook("webhook rejected: webhook-id must be 1 to 200 characters")
         return webhook_id, payload

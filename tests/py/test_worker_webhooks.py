@@ -323,3 +323,41 @@ def test_the_webhook_is_documented_with_its_signature_headers_and_answers(
     assert {"400", "413", "503"} <= set(operation["responses"])
     body_schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body_schema["required"] == ["type"]
+
+
+def test_a_signed_body_nested_too_deep_is_a_400_not_a_500(
+    client: TestClient, admin_url: str
+) -> None:
+    body = b'{"type": "payment.succeeded", "data": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    message_id = f"msg_{uuid.uuid4().hex}"
+    now = datetime.now(UTC)
+    headers = {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(WEBHOOK_SECRET.encode()).sign(message_id, now, body.decode()),
+    }
+    answer = client.post("/webhooks/whop", content=body, headers=headers)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid_webhook"
+    assert stored_events(admin_url) == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    ['{"note": "\\u0000"}', '{"note": "\\ud800"}', '{"amount": NaN}', '{"amount": 1e999999}'],
+)
+def test_a_signed_body_jsonb_cannot_hold_is_refused_as_invalid(
+    client: TestClient, admin_url: str, data: str
+) -> None:
+    body = '{"type": "payment.succeeded", "data": ' + data + "}"
+    message_id = f"msg_{uuid.uuid4().hex}"
+    now = datetime.now(UTC)
+    headers = {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(WEBHOOK_SECRET.encode()).sign(message_id, now, body),
+    }
+    answer = client.post("/webhooks/whop", content=body.encode(), headers=headers)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid_webhook"
+    assert stored_events(admin_url) == 0

@@ -80,6 +80,10 @@ class WhopWebhookEndpoint:
         try:
             webhook_id, payload = self._services.webhooks.verify(body, request.headers)
             stored = await self._intake.store(webhook_id, payload)
+        except errors.InvalidInput as error:
+            # JSON that Python reads but jsonb cannot hold (a \u0000, NaN): the sender's
+            # body, refused as any unverifiable one is.
+            return errors.response(InvalidWebhook(f"webhook rejected: {error.message}"))
         except errors.GigflowError as error:
             return errors.response(error)
         return JSONResponse({"received": True, "duplicate": stored.duplicate})
