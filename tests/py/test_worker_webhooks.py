@@ -58,7 +58,13 @@ def client(services: Services) -> Iterator[TestClient]:
 def signed(
     payload: dict, *, webhook_id: str | None = None, at: datetime | None = None
 ) -> tuple[bytes, dict]:
-    body = json.dumps(payload)
+    return signed_text(json.dumps(payload), webhook_id=webhook_id, at=at)
+
+
+def signed_text(
+    body: str, *, webhook_id: str | None = None, at: datetime | None = None
+) -> tuple[bytes, dict]:
+    """A body exactly as given (JSON that json.dumps would never write), signed."""
     message_id = webhook_id or f"msg_{uuid.uuid4().hex}"
     timestamp = at or datetime.now(UTC)
     signature = Webhook(WEBHOOK_SECRET.encode()).sign(message_id, timestamp, body)
@@ -328,14 +334,9 @@ def test_the_webhook_is_documented_with_its_signature_headers_and_answers(
 def test_a_signed_body_nested_too_deep_is_a_400_not_a_500(
     client: TestClient, admin_url: str
 ) -> None:
-    body = b'{"type": "payment.succeeded", "data": ' + b"[" * 5000 + b"]" * 5000 + b"}"
-    message_id = f"msg_{uuid.uuid4().hex}"
-    now = datetime.now(UTC)
-    headers = {
-        "webhook-id": message_id,
-        "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(WEBHOOK_SECRET.encode()).sign(message_id, now, body.decode()),
-    }
+    body, headers = signed_text(
+        '{"type": "payment.succeeded", "data": ' + "[" * 5000 + "]" * 5000 + "}"
+    )
     answer = client.post("/webhooks/whop", content=body, headers=headers)
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid_webhook"
@@ -349,15 +350,8 @@ def test_a_signed_body_nested_too_deep_is_a_400_not_a_500(
 def test_a_signed_body_jsonb_cannot_hold_is_refused_as_invalid(
     client: TestClient, admin_url: str, data: str
 ) -> None:
-    body = '{"type": "payment.succeeded", "data": ' + data + "}"
-    message_id = f"msg_{uuid.uuid4().hex}"
-    now = datetime.now(UTC)
-    headers = {
-        "webhook-id": message_id,
-        "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(WEBHOOK_SECRET.encode()).sign(message_id, now, body),
-    }
-    answer = client.post("/webhooks/whop", content=body.encode(), headers=headers)
+    body, headers = signed_text('{"type": "payment.succeeded", "data": ' + data + "}")
+    answer = client.post("/webhooks/whop", content=body, headers=headers)
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid_webhook"
     assert stored_events(admin_url) == 0
