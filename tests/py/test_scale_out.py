@@ -170,6 +170,12 @@ def test_due_timers_run_once_per_due_order_across_processes(
         "every checkout to expire",
         60,
     )
+    # A process logs what it applied just after committing it.
+    wait_for(
+        lambda: logged_total(workers, "timers applied", "expire_checkout") >= len(orders),
+        "every expiry to be logged",
+        10,
+    )
     assert action_counts(admin_url, orders, "expire_checkout") == dict.fromkeys(orders, 1)
     assert logged_total(workers, "timers applied", "expire_checkout") == len(orders)
 

@@ -162,7 +162,8 @@ class WorkerProcess:
     def _entries(self) -> list[dict]:
         if self.log_file is None or not self.log_file.exists():
             return []
-        lines = self.log_file.read_text().splitlines()
+        # The last line may be mid-write while the process runs: read only whole lines.
+        *lines, _unterminated = self.log_file.read_text().split("\n")
         return [json.loads(line) for line in lines if line.startswith("{")]
 
 
