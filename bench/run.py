@@ -3,7 +3,8 @@
 Builds a throwaway PostgreSQL 15 cluster from the migrations, loads a seeded synthetic
 marketplace (bench/catalog_data.sql, bench/marketplace_data.sql), then measures:
 - search_gigs as anon under RLS and as a role that bypasses RLS (p50/p95/p99, ratio),
-  and in a full run as anon on a 100k-gig catalog too, interleaved (the p95 ratio);
+  and in a full run as anon on a 100k-gig catalog too, in a second cluster like the
+  first, interleaved (the p95 ratio);
 - order transitions by 8 concurrent clients through the RPCs under RLS, next to pgbench
   TPC-B on the same cluster, and the same transitions through PgBouncer in transaction
   mode (as Supabase's pooler);
@@ -278,23 +279,21 @@ class SearchCatalog:
 
 
 def bench_search(
-    cluster: LocalCluster, scale: Scale, baseline_database: str | None = None
+    cluster: LocalCluster, scale: Scale, baseline_cluster: LocalCluster | None = None
 ) -> dict[str, Any]:
     """The generated workload on the scale's catalog, each search timed
     `scale.search_repeats` times as anon and as a role that bypasses RLS. With a baseline
-    (the quick scale's catalog in another database of the cluster), its own workload runs
+    (a cluster like this one holding the quick scale's catalog), its own workload runs
     there too, anon only, a search of each in turn: both tails come from the same minutes
-    of the machine, so their ratio does not depend on how busy it was."""
+    of the machine, so their ratio does not depend on how busy it was, and each server
+    caches only its own catalog, as one serving either would."""
     with ExitStack() as stack:
         catalog = SearchCatalog.open(stack, cluster.url(), cluster.admin_url, with_bypass=True)
         baseline = (
             SearchCatalog.open(
-                stack,
-                cluster.url(database=baseline_database),
-                cluster.url(SUPERUSER, baseline_database),
-                with_bypass=False,
+                stack, baseline_cluster.url(), baseline_cluster.admin_url, with_bypass=False
             )
-            if baseline_database
+            if baseline_cluster is not None
             else None
         )
         turns = max(len(catalog.workload), len(baseline.workload) if baseline else 0)
@@ -338,29 +337,25 @@ def bench_search(
     }
     if baseline is not None:
         baseline_anon = baseline.anon_summary()
+        baseline_kinds: dict[str, list[float]] = {}
+        for row in baseline.ranked():
+            baseline_kinds.setdefault(row["kind"], []).extend(row["anon_samples"])
         results["baseline"] = {
             "gigs": QUICK.gigs,
             "searches": len(baseline.workload),
             "timed_searches": len(baseline.ranked()),
             "anon": baseline_anon,
+            "by_kind": {kind: summary(samples) for kind, samples in sorted(baseline_kinds.items())},
         }
         results["p95_over_baseline"] = round(anon["p95_ms"] / baseline_anon["p95_ms"], 2)
     return results
 
 
-def load_search_baseline(cluster: LocalCluster) -> str:
-    """The quick scale's catalog, built from the migrations in a second database of the
-    cluster, for the search workload's comparison at two scales."""
-    database = "search_baseline"
+def start_cluster(cluster: LocalCluster) -> None:
+    cluster.start()
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-        conn.execute(f"create database {database}")
-    admin_url = cluster.url(SUPERUSER, database)
-    dbbuild.reset(cluster.url(database=database), admin_url)
-    psql(admin_url, BENCH / "catalog_data.sql", {"gigs": QUICK.gigs})
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute("vacuum (analyze)")
-        conn.execute("checkpoint")
-    return database
+        conn.execute("alter system set shared_buffers = '1GB'")
+    cluster.restart()
 
 
 # Order transitions.
@@ -833,10 +828,12 @@ def search_rows(search: dict[str, Any], scale_name: str) -> list[tuple[str, str,
 
 def print_search_details(search: dict[str, Any]) -> None:
     seed, count = search["seed"], search["searches"]
+    baseline = search.get("baseline", {}).get("by_kind", {})
     print(f"\n  search workload: seed {seed}, {count} searches; by class (anon, ms):")
     for kind, numbers in search["by_kind"].items():
         tails = "  ".join(f"{name} {numbers[f'{name}_ms']:>7}" for name in ("p50", "p95", "p99"))
-        print(f"    {kind:<12} {tails}")
+        at_baseline = f"  (100k: p95 {baseline[kind]['p95_ms']:>7})" if kind in baseline else ""
+        print(f"    {kind:<12} {tails}{at_baseline}")
     shown = len(search["slowest"])
     print(f"\n  the {shown} slowest searches (anon p50 / max, ms) and their plans' top nodes:")
     for row in search["slowest"]:
@@ -959,22 +956,20 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="gigflow-bench-"))
     cluster = LocalCluster(data_dir / "data")
     pooler = LocalPooler(cluster, data_dir / "pooler")
+    baseline = LocalCluster(data_dir / "baseline") if scale is FULL else None
     try:
         step("starting a throwaway PostgreSQL 15 cluster, and PgBouncer in front of it")
-        cluster.start()
-        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
-            conn.execute("alter system set shared_buffers = '1GB'")
-        cluster.restart()
+        start_cluster(cluster)
         pooler.start()
         step(f"loading {scale.gigs:,} gigs, {scale.users:,} users, {scale.orders:,} orders")
         results: dict[str, Any] = {
             "load": load(cluster, scale, with_marketplace=not args.search_only)
         }
         results["environment"] = environment(cluster, scale)
-        baseline = None
-        if scale is FULL:
-            step(f"loading {QUICK.gigs:,} gigs into a second database, to compare search")
-            baseline = load_search_baseline(cluster)
+        if baseline is not None:
+            step(f"a second cluster like it with {QUICK.gigs:,} gigs, to compare search")
+            start_cluster(baseline)
+            load(baseline, QUICK, with_marketplace=False)
         step("search_gigs workload")
         results["search"] = bench_search(cluster, scale, baseline)
         if args.search_only:
@@ -989,6 +984,8 @@ def main(argv: list[str] | None = None) -> int:
         pooler.stop()
         shutil.rmtree(pooler.work_dir, ignore_errors=True)
         cluster.destroy()
+        if baseline is not None:
+            baseline.destroy()
         if data_dir.exists() and not any(data_dir.iterdir()):
             data_dir.rmdir()
     return finish(results, scale)
