@@ -277,6 +277,12 @@ class SearchCatalog:
     def anon_summary(self) -> dict[str, float]:
         return summary([sample for row in self.ranked() for sample in row["anon_samples"]])
 
+    def anon_by_kind(self) -> dict[str, dict[str, float]]:
+        per_kind: dict[str, list[float]] = {}
+        for row in self.ranked():
+            per_kind.setdefault(row["kind"], []).extend(row["anon_samples"])
+        return {kind: summary(samples) for kind, samples in sorted(per_kind.items())}
+
 
 def bench_search(
     cluster: LocalCluster, scale: Scale, baseline_cluster: LocalCluster | None = None
@@ -314,9 +320,6 @@ def bench_search(
     ]
     anon = catalog.anon_summary()
     bypass = summary([sample for row in ranked for sample in row["bypass_samples"]])
-    per_kind: dict[str, list[float]] = {}
-    for row in ranked:
-        per_kind.setdefault(row["kind"], []).extend(row["anon_samples"])
     results: dict[str, Any] = {
         "seed": SEARCH_SEED,
         "searches": len(catalog.workload),
@@ -324,7 +327,7 @@ def bench_search(
         "anon": anon,
         "bypass_rls": bypass,
         "p95_ratio": round(anon["p95_ms"] / bypass["p95_ms"], 2),
-        "by_kind": {kind: summary(samples) for kind, samples in sorted(per_kind.items())},
+        "by_kind": catalog.anon_by_kind(),
         "slowest": slowest,
         "workload": [
             {
@@ -337,15 +340,12 @@ def bench_search(
     }
     if baseline is not None:
         baseline_anon = baseline.anon_summary()
-        baseline_kinds: dict[str, list[float]] = {}
-        for row in baseline.ranked():
-            baseline_kinds.setdefault(row["kind"], []).extend(row["anon_samples"])
         results["baseline"] = {
             "gigs": QUICK.gigs,
             "searches": len(baseline.workload),
             "timed_searches": len(baseline.ranked()),
             "anon": baseline_anon,
-            "by_kind": {kind: summary(samples) for kind, samples in sorted(baseline_kinds.items())},
+            "by_kind": baseline.anon_by_kind(),
         }
         results["p95_over_baseline"] = round(anon["p95_ms"] / baseline_anon["p95_ms"], 2)
     return results

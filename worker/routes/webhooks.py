@@ -90,13 +90,12 @@ class WhopWebhookEndpoint:
 
 
 def _signature_header(name: str, description: str) -> dict[str, Any]:
-    schema = {"type": "string"}
     return {
         "name": name,
         "in": "header",
         "required": True,
         "description": description,
-        "schema": schema,
+        "schema": {"type": "string"},
     }
 
 
