@@ -89,3 +89,4 @@ from draws;
 
 analyze public.gigs;
 analyze private.gig_search;
+analyze private.gig_title_words;

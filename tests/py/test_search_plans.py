@@ -89,8 +89,20 @@ def test_a_common_word_with_a_rare_one_is_matched_through_the_bitmap(
     plan = search_plan(large_catalog_url, "search_query => 'deliver zq1a2'")
     assert "with matched as materialized" in plan
     assert "gig_search_vector_rank_idx" in plan
-    assert "gig_search_rank_idx" not in plan
+    assert "Index Scan Backward using gig_search_rank_idx" not in plan
     assert "Seq Scan on gig_search" not in plan
+
+
+def test_common_words_are_merged_through_their_title_words_not_read_whole(
+    large_catalog_url: str,
+) -> None:
+    # RUM reads every entry of both words however soon a page of gigs holds both; their
+    # title words are read in rank order only as far as a page of matches lies.
+    for query in ["logo design", '"logo design" -professional']:
+        plan = search_plan(large_catalog_url, f"search_query => '{query}'")
+        assert "Index Only Scan Backward using gig_title_words_pkey" in plan
+        assert "gig_search_title_vector_rank_idx" not in plan
+        assert "Seq Scan" not in plan
 
 
 def test_a_phrase_of_two_common_words_never_walks_every_rank(large_catalog_url: str) -> None:
@@ -308,6 +320,10 @@ limit 60
         '"landing page" -wordpress',
         '"logo design" shopify -professional',
         '"logo design" shopify',
+        "logo design",
+        "design logo wordpress",
+        '"logo design"',
+        "logo zq1a2",
     ],
 )
 def test_relevance_is_exact_over_every_match(large_catalog_url: str, query: str) -> None:
@@ -327,6 +343,8 @@ def test_relevance_is_exact_over_every_match(large_catalog_url: str, query: str)
         ("shopify", "bench-top-3"),
         ("professional", "bench-sub-3-1"),
         ("logo", "bench-sub-3-1"),
+        ("logo design", "bench-top-3"),
+        ("logo design", "bench-sub-3-1"),
     ],
 )
 def test_relevance_in_a_category_is_exact_over_its_subcategories(
@@ -370,7 +388,9 @@ def relevance_pages(
     return found
 
 
-@pytest.mark.parametrize("query", ["logo -deliver", "zq1a2 or zq1a3", '"landing page" -wordpress'])
+@pytest.mark.parametrize(
+    "query", ["logo -deliver", "zq1a2 or zq1a3", '"landing page" -wordpress', "logo design"]
+)
 def test_a_query_few_gigs_match_pages_in_exact_relevance_order(
     large_catalog_url: str, query: str
 ) -> None:

@@ -7,9 +7,14 @@ import psycopg
 
 # security definer RPCs that anon may call on purpose.
 ANON_DEFINER_ALLOWED: set[str] = set()
-# Private tables the API roles may read on purpose: the search table holds only published
-# gigs' public fields and is read by the invoker search_gigs (supabase/schemas/search.sql).
-PRIVATE_READABLE = {"private.gig_search to anon", "private.gig_search to authenticated"}
+# Private tables the API roles may read on purpose: the search table and its title words
+# hold only published gigs' public fields and are read by the invoker search_gigs
+# (supabase/schemas/search.sql).
+PRIVATE_READABLE = {
+    f"private.{table} to {role}"
+    for table in ("gig_search", "gig_title_words")
+    for role in ("anon", "authenticated")
+}
 
 
 def offenders(conn: psycopg.Connection, query: str) -> list[str]:
