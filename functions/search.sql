@@ -98,9 +98,12 @@ begin
         where w.lexeme = any(pg_catalog.tsvector_to_array(old.title_vector)) and w.rank_key = old.rank_key;
     end if;
     if tg_op in ('INSERT', 'UPDATE') then
+        -- A row left from a write that bypassed this trigger (replication role, a
+        -- restore) must not stop a gig from being published.
         insert into private.gig_title_words (lexeme, rank_key)
         select word.lexeme, new.rank_key
-        from pg_catalog.unnest(pg_catalog.tsvector_to_array(new.title_vector)) as word (lexeme);
+        from pg_catalog.unnest(pg_catalog.tsvector_to_array(new.title_vector)) as word (lexeme)
+        on conflict do nothing;
     end if;
     return null;
 end;
@@ -520,7 +523,12 @@ as $$
             select pg_catalog.string_agg(format('w%s.lexeme = %L', word.n, words[word.n]), ' and ' order by word.n)
             from pg_catalog.generate_series(1, pg_catalog.cardinality(words)) as word (n)
         ),
-        case when resume then ' and w1.rank_key < $12' else '' end,
+        -- The cursor bounds every word's read: a bound on one is not carried across the
+        -- join, and the others were read from their top on every page.
+        case when resume then (
+            select pg_catalog.string_agg(format(' and w%s.rank_key < $12', word.n), '' order by word.n)
+            from pg_catalog.generate_series(1, pg_catalog.cardinality(words)) as word (n)
+        ) else '' end,
         conditions
     )
 $$;
@@ -901,7 +909,9 @@ begin
         -- the page then dropped). Each tier walks the ranks or reads RUM, whichever its
         -- estimates say is cheaper.
         -- Where RUM would read every entry of several words, or the bitmap every entry of
-        -- the rarest, their title words are merged instead (private.title_words_tier_sql).
+        -- the rarest, their title words are merged instead (private.title_words_tier_sql),
+        -- unless a filter is set: the merge cannot check one before it reaches a row, so
+        -- for a filter few gigs pass it read every gig holding the words.
         if cursor_tier is distinct from 1 and not every_match_read then
             title_walk_rows := private.search_walk_rows(
                 'title_vector', filter_sql, page_size, text_query, category_ids, min_price_cents,
@@ -909,7 +919,7 @@ begin
             );
             title_words := private.search_and_words(text_query);
             tier_sql := case
-                when coalesce(title_walk_rows, 0) = 0 and title_words is not null then private.title_words_tier_sql(
+                when coalesce(title_walk_rows, 0) = 0 and title_words is not null and filter_sql = 'true' then private.title_words_tier_sql(
                     title_words,
                     filter_sql || case when cursor_tier = 2 then ' and s.rank_key < $12' else '' end,
                     cursor_tier is not distinct from 2

@@ -105,6 +105,31 @@ def test_common_words_are_merged_through_their_title_words_not_read_whole(
         assert "Seq Scan" not in plan
 
 
+def test_a_later_page_of_merged_words_starts_every_word_at_the_cursor(
+    large_catalog_url: str,
+) -> None:
+    # A bound on one word is not carried across the join: each word read from its top
+    # made page N cost N first pages.
+    with psycopg.connect(large_catalog_url) as conn:
+        conn.execute("set role anon")
+        rows = conn.execute("select next_cursor from public.search_gigs('logo design')").fetchall()
+    plan = search_plan(
+        large_catalog_url, f"search_query => 'logo design', after_cursor => '{rows[-1][0]}'"
+    )
+    word_reads = [line for line in plan.splitlines() if "Index Cond: ((lexeme = " in line]
+    assert len(word_reads) == 2
+    assert all("rank_key <" in line for line in word_reads)
+
+
+def test_a_filtered_search_is_not_merged_through_the_title_words(
+    large_catalog_url: str,
+) -> None:
+    # The merge reaches a row before it can check a filter: for one few gigs pass, it
+    # read every gig holding the words.
+    plan = search_plan(large_catalog_url, "search_query => 'logo design', max_price_cents => 600")
+    assert "gig_title_words" not in plan
+
+
 def test_a_phrase_of_two_common_words_never_walks_every_rank(large_catalog_url: str) -> None:
     plan = search_plan(large_catalog_url, """search_query => '"logo design"'""")
     assert "rank_idx" in plan
