@@ -198,13 +198,24 @@ def plan_top_nodes(url: str, arguments: dict[str, Any]) -> list[str]:
     inner = [
         (duration, text)
         for duration, text in notices
-        if "public.search_gigs(" not in text and "order by" in text.lower()
+        if "public.search_gigs(" not in text
+        and "order by" in text.lower()
+        and "private.gig_search" in text
+        and "encode_search_cursor" not in text
     ]
     if not inner:
         return []
     _, text = max(inner)
     # The nodes that find the gigs: every scan but the lookups of the page's display rows.
-    display = ("profiles", "categories", "gig_media", "pkey", "pg_class", "gigs_id_currency_key")
+    display = (
+        "profiles",
+        "categories",
+        "gig_media",
+        "gigs_pkey",
+        "gig_search_pkey",
+        "pg_class",
+        "gigs_id_currency_key",
+    )
     nodes = [
         re.sub(r"\s+\(cost=.*$", "", line.replace("->  ", "")).strip()
         for line in text.splitlines()
