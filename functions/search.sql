@@ -315,6 +315,24 @@ $$;
 revoke execute on function private.several_categories_sql() from public, anon, authenticated;
 grant execute on function private.several_categories_sql() to anon, authenticated, service_role;
 
+-- search_gigs's condition for resuming a tier after its cursor's rank key. Read through
+-- RUM in rank order it is checked on each row, never given to the index: a RUM index
+-- given only this condition (the planner's choice for a description-tier page, whose
+-- text conditions the title index cannot take) returned rows out of rank order, and the
+-- page's cursor then skipped every gig between them (`react -pattern` at 30k gigs lost
+-- 742 of 1,782 matches paged 7 at a time).
+create or replace function private.search_cursor_sql()
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+    select 's.rank_key < $12'
+$$;
+
+revoke execute on function private.search_cursor_sql() from public, anon, authenticated;
+grant execute on function private.search_cursor_sql() to anon, authenticated, service_role;
+
 -- One tier of a relevance search as SQL: the gigs matching `predicate` (and the filters
 -- and the cursor) in rank order, first $10, each with its sort key (tier * 2^48 + rank).
 -- With `walk_rows`, walk that many rows in rank order first (of the rank index, or the
@@ -354,7 +372,10 @@ as $$
             'select s.gig_id, %1$s::bigint * 281474976710656 + s.rank_key as sort_key'
             ' from private.gig_search as s where %2$s and %3$s'
             ' order by s.rank_key operator(private.<=|) 9007199254740991::bigint limit $10',
-            tier, predicate, conditions
+            tier, predicate,
+            pg_catalog.replace(
+                conditions, private.search_cursor_sql(), format('(%s) is true', private.search_cursor_sql())
+            )
         )
         else format(
             'with walk as materialized ('
@@ -782,6 +803,14 @@ begin
         -- A query of stop words only ("the") matches nothing; treat it as browsing.
         if pg_catalog.numnode(text_query) = 0 then
             text_query := null;
+        -- A query with no word to look for (`-fast`, `logo or -fast`) matches by what gigs
+        -- lack, which no index finds: every gig is read to answer it (135 ms at 30k gigs,
+        -- seconds at 1M, for anyone who types a dash).
+        elsif pg_catalog.querytree(text_query) = 'T' then
+            raise exception using
+                errcode = '22023',
+                message = 'search_query needs a word to look for: a query that only excludes words'
+                ' (-word, or an "or" with one) cannot be searched';
         end if;
     end if;
 
@@ -921,12 +950,12 @@ begin
             tier_sql := case
                 when coalesce(title_walk_rows, 0) = 0 and title_words is not null and filter_sql = 'true' then private.title_words_tier_sql(
                     title_words,
-                    filter_sql || case when cursor_tier = 2 then ' and s.rank_key < $12' else '' end,
+                    filter_sql || case when cursor_tier = 2 then ' and ' || private.search_cursor_sql() else '' end,
                     cursor_tier is not distinct from 2
                 )
                 else private.search_tier_sql(
                     2, format(matches_sql, 'search_vector') || ' and ' || format(matches_sql, 'title_vector'),
-                    filter_sql || case when cursor_tier = 2 then ' and s.rank_key < $12' else '' end,
+                    filter_sql || case when cursor_tier = 2 then ' and ' || private.search_cursor_sql() else '' end,
                     title_walk_rows,
                     pg_catalog.cardinality(category_ids)
                 )
@@ -943,7 +972,7 @@ begin
         if pg_catalog.cardinality(page_gig_ids) < page_size and not every_match_read then
             tier_sql := private.search_tier_sql(
                 1, format(matches_sql, 'search_vector') || ' and not s.title_vector @@ $1',
-                filter_sql || case when cursor_tier = 1 then ' and s.rank_key < $12' else '' end,
+                filter_sql || case when cursor_tier = 1 then ' and ' || private.search_cursor_sql() else '' end,
                 private.search_walk_rows(
                     'search_vector', filter_sql, page_size, text_query, category_ids, min_price_cents,
                     max_price_cents, max_delivery_days, min_rating, seller
@@ -1047,15 +1076,15 @@ comment on function public.search_gigs(
     text, text, integer, integer, integer, numeric, uuid, public.gig_sort, text, integer
 ) is
 $$Search published gigs. search_query takes web-search syntax ("exact phrase", -exclude, or); a query
-of stop words only browses. category is a category slug and includes its subcategories. sort:
-relevance (text: gigs with every word in the title or tags first, then matches found only with the
-description, each by quality score; browsing: by quality score), price_low, price_high, rating,
-newest. Pass a row's next_cursor as after_cursor (with the same arguments) for the next page;
+of stop words only browses, one that only excludes words is refused. category is a category slug
+and includes its subcategories. sort: relevance (text: gigs with every word in the title or tags
+first, then matches found only with the description, each by quality score; browsing: by quality
+score), price_low, price_high, rating, newest. Pass a row's next_cursor as after_cursor (with the same arguments) for the next page;
 page_size is 1 to 50. relevance is 2 + quality/10 for a title or tag match, 1 + quality/10 for a
 description match, quality/10 when browsing.
 @who anyone (anon and signed-in users)
-@error 22023 page_size, a price bound, max_delivery_days, min_rating, a query over 200 characters or
-  after_cursor is invalid
+@error 22023 page_size, a price bound, max_delivery_days, min_rating, a query over 200 characters, a
+  query with no word to look for (only exclusions) or after_cursor is invalid
 @error 22004 sort is null
 @error P0002 the category does not exist$$;
 

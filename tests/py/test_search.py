@@ -104,6 +104,8 @@ def test_web_search_syntax_excludes_words(db: PostgresDatabase) -> None:
         ({"min_price_cents": 500, "max_price_cents": 100}, "price"),
         ({"min_rating": 6}, "min_rating"),
         ({"search_query": "x" * 201}, "200"),
+        ({"search_query": "-logo"}, "a word to look for"),
+        ({"search_query": "logo or -wordpress"}, "a word to look for"),
     ],
 )
 def test_bad_input_gets_a_clear_error(db: PostgresDatabase, arguments: dict, message: str) -> None:
