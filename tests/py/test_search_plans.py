@@ -329,7 +329,7 @@ where g.status = 'published'
     || setweight(to_tsvector('english', coalesce(array_to_string(g.tags, ' '), '')), 'B')
     || setweight(to_tsvector('english', g.description), 'C') @@ q
 order by tier desc, g.quality_score desc
-limit %(rows)s
+limit %(limit)s
 """
 
 
@@ -382,26 +382,26 @@ def test_relevance_in_a_category_is_exact_over_its_subcategories(
 
 
 def expected_order(
-    url: str, query: str, category: str | None, rows: int = 60
+    url: str, query: str, category: str | None, limit: int = 60
 ) -> list[tuple[int, object]]:
     with psycopg.connect(url) as conn:
         return [
             (tier, quality)
             for tier, quality in conn.execute(
-                EXACT_ORDER, {"query": query, "category": category, "rows": rows}
+                EXACT_ORDER, {"query": query, "category": category, "limit": limit}
             )
         ]
 
 
 def relevance_pages(
-    url: str, query: str, category: str | None, page_size: int = 20, rows: int = 60
+    url: str, query: str, category: str | None, page_size: int = 20, limit: int = 60
 ) -> list[tuple[int, object]]:
-    """The first `rows` rows of search_gigs as anon, page by page, each as (tier, quality
+    """The first `limit` rows of search_gigs as anon, page by page, each as (tier, quality
     score)."""
     with psycopg.connect(url) as conn:
         found: list[tuple[int, object]] = []
         cursor = None
-        for _ in range(-(-rows // page_size)):
+        for _ in range(-(-limit // page_size)):
             with conn.transaction():
                 conn.execute("set local role anon")
                 rows = conn.execute(
@@ -504,5 +504,5 @@ def test_every_page_of_a_description_tier_holds_its_matches_in_order(
     """Paged 7 at a time to the end: once a description-tier walk ran out, RUM was read
     with only the cursor's rank bound as its index condition and returned rows out of
     order, and the next cursor skipped the gigs between them."""
-    found = relevance_pages(large_catalog_url, query, None, page_size=7, rows=100_000)
-    assert found == expected_order(large_catalog_url, query, None, rows=100_000)
+    found = relevance_pages(large_catalog_url, query, None, page_size=7, limit=100_000)
+    assert found == expected_order(large_catalog_url, query, None, limit=100_000)
