@@ -21,7 +21,7 @@ declare
     fields jsonb;
     timer record;
     due timestamptz;
-    armed public.order_action [] := '{}';
+    armed public.order_action [] := '{}'::public.order_action [];
 begin
     for timer in
         select t.action, t.timer_from, t.timer_delay, t.timer_unless
