@@ -21,6 +21,35 @@
 -- Other sorts walk their btree or sort the matches, as the planner prefers. Keyset
 -- cursors make page N cost what page 1 costs.
 
+-- The pairs of words a text holds one or two positions apart (a stop word between), each
+-- as one lexeme: "fast and unlimited" holds 'fast 2 unlimit'. A phrase is looked up by its
+-- pairs (private.search_index_query). The parser never makes a lexeme with a space, so
+-- no query a user types matches one; and they carry no position, so no phrase spans them.
+create or replace function private.phrase_pairs(vector tsvector)
+returns tsvector
+language sql
+immutable
+strict
+set search_path = ''
+as $$
+    with entry as (
+        select word.lexeme, place.position
+        from pg_catalog.unnest(vector) as word, pg_catalog.unnest(word.positions) as place (position)
+    )
+
+    select coalesce(pg_catalog.array_to_tsvector(pg_catalog.array_agg(distinct pair.lexeme)), ''::tsvector)
+    from (
+        select first.lexeme || ' ' || gap.size || ' ' || second.lexeme as lexeme
+        from entry as first
+        cross join (values (1), (2)) as gap (size)
+        inner join entry as second on first.position + gap.size = second.position
+    ) as pair
+    -- A lexeme's limit; a pair of two such long words is not worth looking up.
+    where pg_catalog.octet_length(pair.lexeme) < 2046
+$$;
+
+revoke execute on function private.phrase_pairs(tsvector) from public, anon, authenticated;
+
 -- A gig is in the search table while it is published, its seller is not suspended and
 -- its category is listed; otherwise it is not. So search_gigs filters nothing for
 -- these rules: the rows are simply not there. Invoker: only the definer triggers below
@@ -33,6 +62,8 @@ as $$
 declare
     seller_suspended boolean;
     category_listed boolean;
+    title_words tsvector;
+    all_words tsvector;
 begin
     if gig.status = 'published' then
         -- Read in share mode: a suspension or an unlisting committing meanwhile waits for
@@ -49,6 +80,10 @@ begin
         delete from private.gig_search as s where s.gig_id = gig.id;
         return;
     end if;
+    title_words := pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.title), 'A')
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(gig.tags)), 'B');
+    all_words := title_words
+        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.description), 'C');
     insert into private.gig_search as s (
         gig_id, seller_id, category_id, search_vector, title_vector, quality_score,
         starting_price_cents, fastest_delivery_days, rating_avg, published_at
@@ -57,11 +92,8 @@ begin
         gig.id,
         gig.seller_id,
         gig.category_id,
-        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.title), 'A')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(gig.tags)), 'B')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.description), 'C'),
-        pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, gig.title), 'A')
-        || pg_catalog.setweight(pg_catalog.to_tsvector('english'::regconfig, private.tags_text(gig.tags)), 'B'),
+        all_words || private.phrase_pairs(all_words),
+        title_words || private.phrase_pairs(title_words),
         gig.quality_score,
         gig.starting_price_cents,
         gig.fastest_delivery_days,
@@ -451,12 +483,61 @@ grant execute on function private.estimated_search_rows(
     text, tsquery, bigint[], integer, integer, integer, numeric, uuid
 ) to anon, authenticated, service_role;
 
+-- What the text indexes look up for a query's phrases: each two words one or two apart in
+-- a phrase as their pair (private.phrase_pairs), every other word as itself, all "and"ed.
+-- Looked up as its words, a phrase of two words every gig holds read every gig to check
+-- their positions (`"fast and unlimited"`: 3 s at 1M gigs); few gigs hold the pair.
+-- Lexemes that the text form escapes (a quote or a backslash) are looked up as words.
+create or replace function private.phrase_index_query(indexable text)
+returns tsquery
+language sql
+immutable
+strict
+set search_path = ''
+as $$
+    with token as (
+        -- Each lexeme in order, with the distance to the next when a phrase links them.
+        select found.part[1] as lexeme, found.part[3]::integer as gap, found.place
+        from pg_catalog.regexp_matches(
+            pg_catalog.replace(indexable, ' <-> ', ' <1> '), $re$'([^' \\]+)'( <([0-9]+)> )?$re$, 'g'
+        ) with ordinality as found (part, place)
+    ),
+
+    link as (
+        select
+            token.lexeme as first_word,
+            token.gap,
+            pg_catalog.lead(token.lexeme) over (order by token.place) as second_word
+        from token
+    ),
+
+    term as (
+        select pg_catalog.quote_literal(link.first_word || ' ' || link.gap || ' ' || link.second_word) as query
+        from link where link.gap in (1, 2)
+        union
+        select pg_catalog.quote_literal(token.lexeme) from token
+        where not exists (
+            select 1 from link
+            where link.gap in (1, 2) and token.lexeme in (link.first_word, link.second_word)
+        )
+    )
+
+    select case
+        when indexable ~ $re$''|\\|':$re$ then pg_catalog.regexp_replace(indexable, ' <(-|[0-9]+)> ', ' & ', 'g')
+        else (select pg_catalog.string_agg(term.query, ' & ' order by term.query) from term)
+    end::tsquery
+$$;
+
+revoke execute on function private.phrase_index_query(text) from public, anon, authenticated;
+grant execute on function private.phrase_index_query(text) to anon, authenticated, service_role;
+
 -- What the text indexes look up for a query, when that is an "and" of words: the query
 -- itself when it is one; for a query with a phrase its matches must hold (querytree
--- leaves out what is under a "-"), every word a match must hold, each row found then
--- checked against the whole query. Given a phrase, RUM checks positions entry by entry
--- and reads every entry of an excluded word: 0.7 s at 1M gigs for a phrase of common
--- words, a word and "-fast", which every gig holds; about 20 ms looked up as an "and".
+-- leaves out what is under a "-"), its phrases' pairs and other words
+-- (private.phrase_index_query), each row found then checked against the whole query.
+-- Given a phrase, RUM checks positions entry by entry and reads every entry of an
+-- excluded word: 0.7 s at 1M gigs for a phrase of common words, a word and "-fast",
+-- which every gig holds.
 -- Null for an "or", for exclusions without a phrase (RUM reads those as they are, faster
 -- than the rows an "and" of the other words would fetch to check), and for a query of
 -- exclusions only.
@@ -470,8 +551,7 @@ as $$
     -- Operators print between spaces, and a lexeme holds none: only operators change.
     select case
         when q.indexable ~ '[|]' or q.indexable = 'T' then null
-        when q.indexable ~ ' <(-|[0-9]+)> ' then
-            pg_catalog.regexp_replace(q.indexable, ' <(-|[0-9]+)> ', ' & ', 'g')::tsquery
+        when q.indexable ~ ' <(-|[0-9]+)> ' then private.phrase_index_query(q.indexable)
         when text_query::text ~ '!' then null
         else text_query
     end

@@ -1,6 +1,7 @@
 -- The title words search merges (private.gig_title_words) against their spec: while a
 -- gig is in search, each word of its approved title and tags (as English text search
--- spells it) is there once with the gig's rank key, and nothing else is; an approved
+-- spells it), and each pair of them one or two words apart, is there once with the gig's
+-- rank key, and nothing else is; an approved
 -- edit swaps the words, a new rating moves them to the new rank, and leaving search takes
 -- them away. Two common words are then found together, in rank order, page by page.
 begin;
@@ -35,13 +36,16 @@ create function pg_temp.rank_of(gig uuid) returns bigint language sql as $$
     select s.rank_key from private.gig_search as s where s.gig_id = gig
 $$;
 
--- The words held for a rank key, in order.
+-- The words held for a rank key, in byte order.
 create function pg_temp.words_at(rank bigint) returns text [] language sql as $$
-    select coalesce(array_agg(w.lexeme order by w.lexeme), '{}') from private.gig_title_words as w where w.rank_key = rank
+    select coalesce(array_agg(w.lexeme order by w.lexeme collate "C"), '{}') from private.gig_title_words as w where w.rank_key = rank
 $$;
 
 select pg_temp.live_gig('Narwhal sketches in ink') as gig \gset
-select is(pg_temp.words_at(pg_temp.rank_of(:'gig')), '{ink,narwhal,sketch}', 'a published gig''s title words are held');
+select is(
+    pg_temp.words_at(pg_temp.rank_of(:'gig')), '{ink,narwhal,"narwhal 1 sketch",sketch,"sketch 2 ink"}',
+    'a published gig''s title words and word pairs are held'
+);
 
 -- An approved edit: the new title and tags replace the old words.
 select pg_temp.rank_of(:'gig') as first_rank \gset
@@ -51,8 +55,9 @@ select tests.authenticate_as('tw_admin');
 select (public.publish_gig(:'gig', (select content_version from public.gigs where id = :'gig'))).status;
 select tests.clear_authentication();
 select is(
-    pg_temp.words_at(pg_temp.rank_of(:'gig')), '{axolotl,glitter,ink,portrait}',
-    'once an edit is approved, its title and tag words are held'
+    pg_temp.words_at(pg_temp.rank_of(:'gig')),
+    '{axolotl,"axolotl 1 portrait",glitter,ink,"ink 1 glitter",portrait,"portrait 2 ink"}',
+    'once an edit is approved, its title and tag words and pairs are held'
 );
 select is(
     (select count(*)::integer from private.gig_title_words where lexeme in ('narwhal', 'sketch')), 0,
@@ -65,7 +70,9 @@ select pg_temp.rank_of(:'gig') as rated_from \gset
 update public.gigs set rating_avg = 5, rating_count = 40 where id = :'gig';
 select isnt(pg_temp.rank_of(:'gig'), :rated_from::bigint, 'a new rating gives the gig a new rank');
 select is(
-    pg_temp.words_at(pg_temp.rank_of(:'gig')), '{axolotl,glitter,ink,portrait}', 'its words moved to the new rank'
+    pg_temp.words_at(pg_temp.rank_of(:'gig')),
+    '{axolotl,"axolotl 1 portrait",glitter,ink,"ink 1 glitter",portrait,"portrait 2 ink"}',
+    'its words moved to the new rank'
 );
 select is(pg_temp.words_at(:rated_from), '{}', 'and left the old one');
 
