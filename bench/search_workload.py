@@ -4,10 +4,11 @@ A fixed list of searches can be tuned for; this one cannot. Its words come from 
 catalog's own titles, descriptions and tags (a seeded sample of gigs, counted by document
 frequency) and are drawn from every frequency band: head (in at least 5% of gigs), middle
 (0.5% to 5%), tail (under 0.5%, seen more than once in the sample) and unique (seen once).
-Around them: two to twenty words, exclusions, phrases (of words seen side by side, and of
-two common words that may never be), `or`, every sort with a word, each filter alone and
-all combined, with and without a word, browsing, pages up to 20, and queries that match
-nothing. The same seed on the same catalog gives the same list.
+Around them: two to twenty words, exclusions, phrases (of words seen side by side, of two
+common words that may never be, with stop words between, joined by `or`, less a common
+word), `or`, every sort with a word, each filter alone and all combined, with and without
+a word, browsing, pages up to 20, and queries that match nothing. The same seed on the
+same catalog gives the same list.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ STOP_WORDS = frozenset(
         *("then", "them", "they", "their"),
     }
 )
+# What stands between two words of a phrase people type: one stop word or two.
+PHRASE_STOP_WORDS = ("and", "for", "with", "of the", "for you", "with the", "in the", "to the")
 SORTS = ("price_low", "price_high", "rating", "newest")
 BANDS = ("head", "middle", "tail", "unique")
 
@@ -293,6 +296,58 @@ def generate(vocabulary: Vocabulary, seed: int) -> list[Search]:
                 "phrase of two head words",
                 "operators",
                 {"search_query": f'"{word("head")} {word("head")}"'},
+            )
+        )
+    # Shapes a second outside test found slow, drawn after the rest: two common words
+    # with one or two stop words between, phrases joined by "or", and a phrase less a
+    # common word (of a title's phrase, or of two common words).
+    for _ in range(6):
+        between = rng.choice(PHRASE_STOP_WORDS)
+        searches.append(
+            Search(
+                "phrase of two head words, stop words between",
+                "operators",
+                {"search_query": f'"{word("head")} {between} {word("head")}"'},
+            )
+        )
+    for _ in range(4):
+        searches.append(
+            Search(
+                "either phrase",
+                "operators",
+                {
+                    "search_query": (
+                        f'"{rng.choice(vocabulary.phrases)}" or "{rng.choice(vocabulary.phrases)}"'
+                    )
+                },
+            )
+        )
+    for _ in range(2):
+        searches.append(
+            Search(
+                "either phrase of two head words",
+                "operators",
+                {
+                    "search_query": (
+                        f'"{word("head")} {word("head")}" or "{word("head")} {word("head")}"'
+                    )
+                },
+            )
+        )
+    for _ in range(4):
+        searches.append(
+            Search(
+                "phrase less a head word",
+                "operators",
+                {"search_query": f'"{rng.choice(vocabulary.phrases)}" -{word("head")}'},
+            )
+        )
+    for _ in range(2):
+        searches.append(
+            Search(
+                "phrase of two head words less a head word",
+                "operators",
+                {"search_query": f'"{word("head")} {word("head")}" -{word("head")}'},
             )
         )
 

@@ -163,6 +163,32 @@ def test_a_phrase_of_words_every_gig_holds_apart_reads_only_its_pair(
     assert "gig_search_rank_idx" not in plan
 
 
+def test_a_phrase_every_gig_holds_less_a_word_every_gig_holds_is_left_to_rum(
+    large_catalog_url: str,
+) -> None:
+    # Every description says "with care, fast" and "Professional": checked row by row,
+    # every gig was read to find none. RUM reads the two lexemes' entries instead.
+    plan = search_plan(large_catalog_url, """search_query => '"care fast" -professional'""")
+    lookup = "@@ '''care 1 fast'' & !''profession'''::tsquery)"
+    index_conditions = [line for line in plan.splitlines() if "Index Cond: (" in line]
+    assert index_conditions
+    assert all(line.endswith(lookup) for line in index_conditions)
+
+
+def test_a_phrase_with_a_rare_word_checks_its_exclusion_on_the_rows_found(
+    large_catalog_url: str,
+) -> None:
+    plan = search_plan(large_catalog_url, """search_query => '"care fast" zq1a2 -professional'""")
+    index_conditions = [line for line in plan.splitlines() if "Index Cond: (" in line]
+    assert index_conditions
+    assert not any("profession" in line for line in index_conditions)
+
+
+def test_phrases_joined_by_or_are_looked_up_by_their_pairs(large_catalog_url: str) -> None:
+    plan = search_plan(large_catalog_url, """search_query => '"care fast" or "landing page"'""")
+    assert "@@ '''care 1 fast'' | ''land 1 page'''::tsquery)" in plan
+
+
 def test_a_page_of_title_matches_never_looks_for_description_matches(
     large_catalog_url: str,
 ) -> None:
@@ -361,6 +387,12 @@ limit %(limit)s
         "logo zq1a2",
         '"fast and unlimited"',
         '"professional fast"',
+        '"care for you fast"',
+        '"deliver the with care"',
+        '"care fast" -professional',
+        '"care fast" -logo',
+        '"landing page" or "logo design"',
+        '"care fast" or "logo design"',
     ],
 )
 def test_relevance_is_exact_over_every_match(large_catalog_url: str, query: str) -> None:

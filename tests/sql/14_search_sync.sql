@@ -109,9 +109,10 @@ select ok(pg_temp.found_by_anyone(:'edited', 'glitter'), 'once approved, the new
 select ok(not pg_temp.found_by_anyone(:'edited', 'axolotl'), 'once approved, the old title is not');
 select is(
     (select s.title_vector from private.gig_search as s where s.gig_id = :'edited'),
-    -- The words with their weights, and each two words one or two apart ("in" is a stop
+    -- The words with their weights, and each two words one to three apart ("in" is a stop
     -- word) as one pair lexeme.
-    $$'narwhal':1A 'portrait':2A 'ink':4A 'glitter':5B 'narwhal 1 portrait' 'portrait 2 ink' 'ink 1 glitter'$$::tsvector,
+    $$'narwhal':1A 'portrait':2A 'ink':4A 'glitter':5B 'narwhal 1 portrait' 'portrait 2 ink' 'ink 1 glitter'
+    'narwhal 3 ink' 'portrait 3 glitter'$$::tsvector,
     'the search table holds the approved title and tags, and their word pairs'
 );
 

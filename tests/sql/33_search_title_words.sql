@@ -43,7 +43,7 @@ $$;
 
 select pg_temp.live_gig('Narwhal sketches in ink') as gig \gset
 select is(
-    pg_temp.words_at(pg_temp.rank_of(:'gig')), '{ink,narwhal,"narwhal 1 sketch",sketch,"sketch 2 ink"}',
+    pg_temp.words_at(pg_temp.rank_of(:'gig')), '{ink,narwhal,"narwhal 1 sketch","narwhal 3 ink",sketch,"sketch 2 ink"}',
     'a published gig''s title words and word pairs are held'
 );
 
@@ -56,7 +56,7 @@ select (public.publish_gig(:'gig', (select content_version from public.gigs wher
 select tests.clear_authentication();
 select is(
     pg_temp.words_at(pg_temp.rank_of(:'gig')),
-    '{axolotl,"axolotl 1 portrait",glitter,ink,"ink 1 glitter",portrait,"portrait 2 ink"}',
+    '{axolotl,"axolotl 1 portrait","axolotl 3 ink",glitter,ink,"ink 1 glitter",portrait,"portrait 2 ink","portrait 3 glitter"}',
     'once an edit is approved, its title and tag words and pairs are held'
 );
 select is(
@@ -71,7 +71,7 @@ update public.gigs set rating_avg = 5, rating_count = 40 where id = :'gig';
 select isnt(pg_temp.rank_of(:'gig'), :rated_from::bigint, 'a new rating gives the gig a new rank');
 select is(
     pg_temp.words_at(pg_temp.rank_of(:'gig')),
-    '{axolotl,"axolotl 1 portrait",glitter,ink,"ink 1 glitter",portrait,"portrait 2 ink"}',
+    '{axolotl,"axolotl 1 portrait","axolotl 3 ink",glitter,ink,"ink 1 glitter",portrait,"portrait 2 ink","portrait 3 glitter"}',
     'its words moved to the new rank'
 );
 select is(pg_temp.words_at(:rated_from), '{}', 'and left the old one');

@@ -1,10 +1,11 @@
--- Phrases against their spec: a search row holds each two words of its text one or two
--- positions apart (a stop word between) as one pair, and a phrase is looked up by its
--- pairs, so a phrase of words that every gig holds apart finds only the gigs that hold
--- them side by side.
+-- Phrases against their spec: a search row holds each two words of its text one to three
+-- positions apart (up to two stop words between) as one pair, and a phrase is looked up
+-- by its pairs, so a phrase of words that every gig holds apart finds only the gigs that
+-- hold them side by side. An "or" keeps its phrases' pairs; excluded words narrow
+-- nothing but what is found.
 begin;
 
-select plan(8);
+select plan(18);
 
 select tests.create_user('pp_seller');
 select tests.create_user('pp_admin', '{"user_role": "admin"}');
@@ -50,9 +51,9 @@ create function pg_temp.and_terms(query tsquery) returns text [] language sql as
 $$;
 
 select is(
-    private.phrase_pairs(to_tsvector('english', 'fast and unlimited care')),
-    $$'fast 2 unlimit' 'unlimit 1 care'$$::tsvector,
-    'words one or two positions apart make pairs; further apart, none'
+    private.phrase_pairs(to_tsvector('english', 'fast and unlimited care for the web')),
+    $$'fast 2 unlimit' 'unlimit 1 care' 'fast 3 care' 'care 3 web'$$::tsvector,
+    'words one to three positions apart make pairs; further apart, none'
 );
 select is(
     pg_temp.and_terms(private.search_index_query(websearch_to_tsquery('english', '"fast and unlimited" logo'))),
@@ -62,25 +63,65 @@ select is(
 select is(
     pg_temp.and_terms(private.search_index_query(websearch_to_tsquery('english', '"logo design" -professional'))),
     array[$$'logo 1 design'$$],
-    'an excluded word is not looked up'
+    'an excluded word is not part of the phrase lookup'
 );
 select is(
     pg_temp.and_terms(private.search_index_query(websearch_to_tsquery('english', '"the logo of the design"'))),
+    array[$$'logo 3 design'$$],
+    'words three positions apart are looked up by their pair'
+);
+select is(
+    pg_temp.and_terms(private.search_index_query(websearch_to_tsquery('english', '"logo of the and design"'))),
     array[$$'design'$$, $$'logo'$$],
-    'words three positions apart are looked up as words'
+    'words four positions apart are looked up as words'
 );
 select is(
     pg_temp.and_terms(private.search_index_query(websearch_to_tsquery('english', '"brand logo design"'))),
     array[$$'brand 1 logo'$$, $$'logo 1 design'$$],
     'a phrase of three words is looked up by both its pairs'
 );
+select is(
+    private.search_index_query(websearch_to_tsquery('english', '"fast logo" or "unlimited android"')),
+    $$'fast 1 logo' | 'unlimit 1 android'$$::tsquery,
+    'phrases joined by "or" are looked up by their pairs, still joined by "or"'
+);
+select is(
+    private.search_index_query(websearch_to_tsquery('english', 'logo or design')),
+    null,
+    'an "or" of words has no lookup of its own'
+);
+select is(
+    private.search_excluded_words(websearch_to_tsquery('english', '"logo design" -professional -web')),
+    $$'profession' | 'web'$$::tsquery,
+    'the words a query excludes are the words a lookup may leave out'
+);
+select is(
+    private.search_excluded_words(websearch_to_tsquery('english', '"logo design" -"web site"')),
+    null,
+    'an excluded phrase is no excluded word: a gig may hold its words apart'
+);
 
 select pg_temp.live_gig('Revisions side by side', 'Fast and unlimited revisions') as together \gset
 select pg_temp.live_gig('Revisions far apart', 'Fast delivery with unlimited revisions') as apart \gset
+select pg_temp.live_gig('Words close by', 'Care for you fast') as close_by \gset
+select pg_temp.live_gig('Words far off', 'Care for you and them, fast') as far_off \gset
 
 select is(pg_temp.found('"fast and unlimited"'), '{"Revisions side by side"}', 'a phrase finds the gig holding its words side by side');
 select is(pg_temp.found('"fast unlimited"'), '{}', 'a phrase with the stop word left out is another phrase');
 select is(pg_temp.found('fast unlimited'), '{"Revisions far apart","Revisions side by side"}', 'the same words, not a phrase, find both');
+select is(pg_temp.found('"care for you fast"'), '{"Words close by"}', 'a phrase with two stop words finds the gig holding its words so far apart');
+select is(pg_temp.found('"care for you and them fast"'), '{"Words far off"}', 'a phrase with four stop words finds the gig holding its words that far apart');
+select is(
+    pg_temp.found('"fast and unlimited" or "care for you fast"'),
+    '{"Revisions side by side","Words close by"}',
+    'phrases joined by "or" find the gigs holding either'
+);
+select is(
+    pg_temp.found('"fast and unlimited" -delivery'),
+    '{"Revisions side by side"}',
+    'a phrase with an excluded word finds the gigs with the phrase that lack the word'
+);
+select is(pg_temp.found('"fast and unlimited" -revisions'), '{}', 'a phrase whose every gig holds the excluded word finds none');
 
 select * from finish();
 rollback;
