@@ -6,9 +6,9 @@ frequency) and are drawn from every frequency band: head (in at least 5% of gigs
 (0.5% to 5%), tail (under 0.5%, seen more than once in the sample) and unique (seen once).
 Around them: two to twenty words, exclusions, phrases (of words seen side by side, of two
 common words that may never be, with stop words between, joined by `or`, less a common
-word), `or`, every sort with a word, each filter alone and all combined, with and without
-a word, browsing, pages up to 20, and queries that match nothing. The same seed on the
-same catalog gives the same list.
+word, under every sort, excluded), `or`, every sort with a word, each filter alone and
+all combined, with and without a word, browsing, pages up to 20, and queries that match
+nothing. The same seed on the same catalog gives the same list.
 """
 
 from __future__ import annotations
@@ -348,6 +348,37 @@ def generate(vocabulary: Vocabulary, seed: int) -> list[Search]:
                 "phrase of two head words less a head word",
                 "operators",
                 {"search_query": f'"{word("head")} {word("head")}" -{word("head")}'},
+            )
+        )
+    # And a third outside test's: phrases under the other sorts, and excluded phrases.
+    for sort in SORTS:
+        searches.append(
+            Search(
+                f"phrase of two head words by {sort}",
+                "sorted",
+                {"search_query": f'"{word("head")} {word("head")}"', "sort": sort},
+            )
+        )
+        searches.append(
+            Search(
+                f"phrase by {sort}",
+                "sorted",
+                {"search_query": f'"{rng.choice(vocabulary.phrases)}"', "sort": sort},
+            )
+        )
+    for _ in range(3):
+        searches.append(
+            Search(
+                "word less a phrase",
+                "operators",
+                {"search_query": f'{word("head")} -"{rng.choice(vocabulary.phrases)}"'},
+            )
+        )
+        searches.append(
+            Search(
+                "word less a phrase of two head words",
+                "operators",
+                {"search_query": f'{word("middle")} -"{word("head")} {word("head")}"'},
             )
         )
 

@@ -189,6 +189,65 @@ def test_phrases_joined_by_or_are_looked_up_by_their_pairs(large_catalog_url: st
     assert "@@ '''care 1 fast'' | ''land 1 page'''::tsquery)" in plan
 
 
+def test_a_phrase_under_another_sort_is_looked_up_by_its_pair(large_catalog_url: str) -> None:
+    # By price, the phrase was matched as written: the price index was walked and every
+    # gig read to check it.
+    plan = search_plan(
+        large_catalog_url, """search_query => '"fast and unlimited"', sort => 'price_low'"""
+    )
+    assert "@@ '''fast 2 unlimit'''::tsquery" in plan
+
+
+def test_an_excluded_phrase_of_two_words_is_excluded_as_its_pair(large_catalog_url: str) -> None:
+    plan = search_plan(large_catalog_url, """search_query => 'logo -"care fast"'""")
+    assert "!''care 1 fast''" in plan
+
+
+PRICE_ORDER = """
+select g.id
+from public.gigs as g, websearch_to_tsquery('english', %(query)s) as q
+where g.status = 'published'
+  and setweight(to_tsvector('english', g.title), 'A')
+    || setweight(to_tsvector('english', coalesce(array_to_string(g.tags, ' '), '')), 'B')
+    || setweight(to_tsvector('english', g.description), 'C') @@ q
+order by g.starting_price_cents, g.id
+limit 60
+"""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"fast and unlimited"',
+        '"care fast"',
+        '"logo design" -"care fast"',
+        '"landing page" or "logo design"',
+        '"care fast" -professional',
+        'logo -"care fast"',
+    ],
+)
+def test_a_phrase_by_price_pages_in_exact_price_order(large_catalog_url: str, query: str) -> None:
+    """The first three pages by price hold the 60 cheapest matches, computed here from the
+    gigs themselves."""
+    with psycopg.connect(large_catalog_url) as conn:
+        expected = [gig_id for (gig_id,) in conn.execute(PRICE_ORDER, {"query": query})]
+        found: list[object] = []
+        cursor = None
+        for _ in range(3):
+            with conn.transaction():
+                conn.execute("set local role anon")
+                rows = conn.execute(
+                    "select s.gig_id, s.next_cursor from public.search_gigs(search_query => %s,"
+                    " sort => 'price_low', after_cursor => %s) as s",
+                    (query, cursor),
+                ).fetchall()
+            found += [gig_id for gig_id, _ in rows]
+            if len(rows) < 20:
+                break
+            cursor = rows[-1][1]
+    assert found == expected
+
+
 def test_a_page_of_title_matches_never_looks_for_description_matches(
     large_catalog_url: str,
 ) -> None:
@@ -393,6 +452,8 @@ limit %(limit)s
         '"care fast" -logo',
         '"landing page" or "logo design"',
         '"care fast" or "logo design"',
+        'logo -"care fast"',
+        '"logo design" -"care fast"',
     ],
 )
 def test_relevance_is_exact_over_every_match(large_catalog_url: str, query: str) -> None:

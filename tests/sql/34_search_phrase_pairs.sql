@@ -5,7 +5,7 @@
 -- nothing but what is found.
 begin;
 
-select plan(18);
+select plan(24);
 
 select tests.create_user('pp_seller');
 select tests.create_user('pp_admin', '{"user_role": "admin"}');
@@ -31,14 +31,14 @@ begin
 end;
 $$;
 
--- What anon finds for `query`, by title.
-create function pg_temp.found(query text) returns text [] language plpgsql as $$
+-- What anon finds for `query` in `sort` order, by title.
+create function pg_temp.found(query text, sort public.gig_sort default 'relevance') returns text [] language plpgsql as $$
 declare
     titles text [];
 begin
     perform tests.authenticate_as_anon();
     select coalesce(array_agg(f.title order by f.title), '{}') into titles
-    from public.search_gigs(search_query => query, category => 'pp-category') as f;
+    from public.search_gigs(search_query => query, category => 'pp-category', sort => sort) as f;
     perform tests.clear_authentication();
     return titles;
 end;
@@ -101,6 +101,17 @@ select is(
     'an excluded phrase is no excluded word: a gig may hold its words apart'
 );
 
+select is(
+    private.search_excluded_pairs(websearch_to_tsquery('english', 'logo -"care for you fast" -"brand design"')),
+    $$'logo' & !'care 3 fast' & !'brand 1 design'$$::tsquery,
+    'an excluded phrase of two words up to three apart is excluded as their pair'
+);
+select is(
+    private.search_excluded_pairs(websearch_to_tsquery('english', 'logo -"brand logo design" -"care of the and fast"')),
+    websearch_to_tsquery('english', 'logo -"brand logo design" -"care of the and fast"'),
+    'an excluded phrase of three words, or of two words four apart, stays a phrase'
+);
+
 select pg_temp.live_gig('Revisions side by side', 'Fast and unlimited revisions') as together \gset
 select pg_temp.live_gig('Revisions far apart', 'Fast delivery with unlimited revisions') as apart \gset
 select pg_temp.live_gig('Words close by', 'Care for you fast') as close_by \gset
@@ -122,6 +133,24 @@ select is(
     'a phrase with an excluded word finds the gigs with the phrase that lack the word'
 );
 select is(pg_temp.found('"fast and unlimited" -revisions'), '{}', 'a phrase whose every gig holds the excluded word finds none');
+select is(
+    pg_temp.found('revisions -"fast and unlimited"'),
+    '{"Revisions far apart"}',
+    'an excluded phrase leaves out the gigs holding it, not those holding its words apart'
+);
+select is(
+    pg_temp.found('fast -"care for you fast" -"fast and unlimited"'),
+    '{"Revisions far apart","Words far off"}',
+    'excluded phrases up to three words apart leave out exactly their gigs'
+);
+select is(
+    pg_temp.found('"fast and unlimited" or "care for you fast"', 'price_low'),
+    '{"Revisions side by side","Words close by"}',
+    'a phrase sorted by price finds what it finds by relevance'
+);
+select is(
+    pg_temp.found('"fast unlimited"', 'newest'), '{}', 'a phrase sorted by date finds no gig holding its words apart'
+);
 
 select * from finish();
 rollback;
