@@ -381,6 +381,15 @@ def generate(vocabulary: Vocabulary, seed: int) -> list[Search]:
                 {"search_query": f'{word("middle")} -"{word("head")} {word("head")}"'},
             )
         )
+    for _ in range(2):
+        needed = word("head")
+        searches.append(
+            Search(
+                "word less itself",
+                "no match",
+                {"search_query": f"{needed} -{needed}", "sort": rng.choice(SORTS)},
+            )
+        )
 
     distinct: dict[tuple[str, int], Search] = {}
     for search in searches:

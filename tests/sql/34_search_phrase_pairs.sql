@@ -5,7 +5,7 @@
 -- nothing but what is found.
 begin;
 
-select plan(24);
+select plan(27);
 
 select tests.create_user('pp_seller');
 select tests.create_user('pp_admin', '{"user_role": "admin"}');
@@ -112,6 +112,15 @@ select is(
     'an excluded phrase of three words, or of two words four apart, stays a phrase'
 );
 
+select ok(
+    private.search_matches_nothing(websearch_to_tsquery('english', 'branding -"on brand"')),
+    'a query excluding a word it needs ("on" is a stop word) matches nothing'
+);
+select ok(
+    not private.search_matches_nothing(websearch_to_tsquery('english', 'brand -logo or -brand')),
+    'a query with an "or" is not judged by its words alone'
+);
+
 select pg_temp.live_gig('Revisions side by side', 'Fast and unlimited revisions') as together \gset
 select pg_temp.live_gig('Revisions far apart', 'Fast delivery with unlimited revisions') as apart \gset
 select pg_temp.live_gig('Words close by', 'Care for you fast') as close_by \gset
@@ -148,6 +157,7 @@ select is(
     '{"Revisions side by side","Words close by"}',
     'a phrase sorted by price finds what it finds by relevance'
 );
+select is(pg_temp.found('revisions -revisions', 'rating'), '{}', 'a query excluding a word it needs finds nothing');
 select is(
     pg_temp.found('"fast unlimited"', 'newest'), '{}', 'a phrase sorted by date finds no gig holding its words apart'
 );
