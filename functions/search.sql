@@ -913,6 +913,34 @@ revoke execute on function private.exclusions_read_by_rum(tsquery, integer) from
 grant execute on function private.exclusions_read_by_rum(tsquery, integer)
 to anon, authenticated, service_role;
 
+-- What a gig's vector (the format argument) must match for the query in $1, as SQL: the
+-- query itself, or a phrase's lookup by its pairs, then checked (ts_match_vq is the @@
+-- that no index takes up), whatever the sort: by price, `"fast and unlimited"` walked the
+-- price index checking every gig (143-158 ms at 100k gigs). A phrase's exclusions are
+-- checked row by row, or, when the pairs are common and the excluded words less so, in
+-- the lookup: RUM then reads every entry of both instead of every row the pairs find
+-- (`"care fast" -professional` at 100k gigs, where every gig holds both: 19 ms against
+-- 283). Its own function, so a change to the lookup does not rewrite search_gigs.
+create or replace function private.search_matches_sql(text_query tsquery, page_size integer)
+returns text
+language sql
+stable
+strict
+set search_path = ''
+as $$
+    select case
+        when not coalesce(private.search_index_query(text_query) <> text_query, false) then 's.%1$I @@ $1'
+        when private.search_excluded_words(text_query) is not null
+            and private.exclusions_read_by_rum(text_query, page_size)
+            then 's.%1$I @@ (private.search_index_query($1) && !! private.search_excluded_words($1))'
+            || ' and pg_catalog.ts_match_vq(s.%1$I, $1)'
+        else 's.%1$I @@ private.search_index_query($1) and pg_catalog.ts_match_vq(s.%1$I, $1)'
+    end
+$$;
+
+revoke execute on function private.search_matches_sql(tsquery, integer) from public, anon, authenticated;
+grant execute on function private.search_matches_sql(tsquery, integer) to anon, authenticated, service_role;
+
 create or replace function public.search_gigs(
     search_query text default null,
     category text default null,
@@ -1096,22 +1124,7 @@ begin
         return;
     end if;
 
-    -- A phrase is looked up by its pairs, then checked (ts_match_vq is the @@ that no
-    -- index takes up), whatever the sort: by price, `"fast and unlimited"` walked the
-    -- price index checking every gig (143-158 ms at 100k gigs). Its exclusions are
-    -- checked row by row, or, when the pairs are common and the excluded words less so,
-    -- in the lookup: RUM then reads every entry of both instead of every row the pairs
-    -- find (`"care fast" -professional` at 100k gigs, where every gig holds both: 19 ms
-    -- against 283).
-    matches_sql := 's.%1$I @@ $1';
-    if private.search_index_query(text_query) <> text_query then
-        matches_sql := 's.%1$I @@ private.search_index_query($1) and pg_catalog.ts_match_vq(s.%1$I, $1)';
-        if private.search_excluded_words(text_query) is not null
-            and private.exclusions_read_by_rum(text_query, page_size) then
-            matches_sql := 's.%1$I @@ (private.search_index_query($1) && !! private.search_excluded_words($1))'
-                ' and pg_catalog.ts_match_vq(s.%1$I, $1)';
-        end if;
-    end if;
+    matches_sql := private.search_matches_sql(text_query, page_size);
 
     if text_query is not null and sort = 'relevance' then
         -- A relevance search reads the RUM indexes in rank order (or walks the ranks). A

@@ -1,13 +1,20 @@
--- A second outside test of phrase lookup found three shapes still slow at 100k gigs:
--- * two words with two stop words between ("care for you fast": 209 ms): pairs reached
---   two positions only, so the phrase was looked up as its words, which every gig holds;
---   search rows now also hold the pairs three positions apart (3 ms);
--- * phrases joined by "or" (`"fast logo" or "unlimited android"`: 40 ms): an "or" had no
---   lookup of its own and RUM read every entry of four common words; each phrase is now
---   looked up by its pairs and the "or" kept (9 ms);
+-- Outside tests of phrase lookup found shapes that still read every gig holding their
+-- words (times at 100k gigs, before -> after):
+-- * two words with two stop words between ("care for you fast": 209 -> 3 ms): pairs
+--   reached two positions only; search rows now also hold the pairs three apart;
+-- * phrases joined by "or" (`"fast logo" or "unlimited android"`: 40 -> 9 ms): an "or"
+--   had no lookup of its own; each phrase is now looked up by its pairs, the "or" kept;
 -- * a phrase every gig holds less a word every gig holds (`"care fast" -professional`:
---   181-283 ms): every row the pair found was read to check the word; when that costs
---   more, RUM now reads the pair's and the word's entries instead (16 ms).
+--   283 -> 16 ms): every row the pair found was checked; when that costs more, RUM now
+--   reads the pair's and the word's entries instead;
+-- * phrases under the sorts other than relevance (`"fast and unlimited"` by price:
+--   143-158 -> 2.8 ms): matched as written, walking the price index; every sort now uses
+--   the pairs (private.search_matches_sql, its own function so a change to it no longer
+--   rewrites search_gigs);
+-- * an excluded two-word phrase (`logo -"care fast"`: 50 -> 10 ms): now excluded as its
+--   pair, which a gig holds exactly when it holds the phrase;
+-- * a query excluding a word it needs (`branding -"on brand"` by rating: 189 -> under
+--   1 ms): it matches nothing, and now returns at once.
 -- The existing rows get their new pairs below, through their indexes: about 2.5 minutes
 -- per 100k gigs on a small machine, so that statement may take longer than the others.
 
@@ -130,6 +137,24 @@ as $function$
     select '( ' || pg_catalog.string_agg(term.query, ' & ' order by term.query) || ' )' from term
 $function$;
 
+create or replace function private.search_excluded_pairs(
+    text_query tsquery
+)
+returns tsquery
+language sql
+immutable
+strict
+set search_path to ''
+as $function$
+    select case
+        when pg_catalog.octet_length(text_query::text) < 2046 then pg_catalog.regexp_replace(
+            pg_catalog.replace(text_query::text, ' <-> ', ' <1> '),
+            $re$!\( '([^' \\]+)' <([1-3])> '([^' \\]+)' \)$re$, $re$!'\1 \2 \3'$re$, 'g'
+        )::tsquery
+        else text_query
+    end
+$function$;
+
 create or replace function private.search_excluded_words(
     text_query tsquery
 )
@@ -140,7 +165,7 @@ strict
 set search_path to ''
 as $function$
     select pg_catalog.string_agg(found.word[1], ' | ')::tsquery
-    from pg_catalog.regexp_matches(text_query::text, $re$(?:^|[ (])!('[^' \\]+')$re$, 'g') as found (word)
+    from pg_catalog.regexp_matches(text_query::text, $re$(?:^|[ (])!('[^'\\]+')$re$, 'g') as found (word)
     where text_query::text !~ $re$[|]|''|\\|':$re$
 $function$;
 
@@ -162,6 +187,44 @@ as $function$
         else text_query
     end
     from (select pg_catalog.querytree(text_query) as indexable) as q
+$function$;
+
+create or replace function private.search_matches_nothing(
+    text_query tsquery
+)
+returns boolean
+language sql
+immutable
+strict
+set search_path to ''
+as $function$
+    select exists (
+        select 1
+        from pg_catalog.regexp_matches(pg_catalog.querytree(text_query), $re$'[^'\\]+'$re$, 'g') as needed (word)
+        inner join pg_catalog.regexp_matches(
+            private.search_excluded_words(text_query)::text, $re$'[^'\\]+'$re$, 'g'
+        ) as excluded (word) on needed.word[1] = excluded.word[1]
+    )
+$function$;
+
+create or replace function private.search_matches_sql(
+    text_query tsquery,
+    page_size integer
+)
+returns text
+language sql
+stable
+strict
+set search_path to ''
+as $function$
+    select case
+        when not coalesce(private.search_index_query(text_query) <> text_query, false) then 's.%1$I @@ $1'
+        when private.search_excluded_words(text_query) is not null
+            and private.exclusions_read_by_rum(text_query, page_size)
+            then 's.%1$I @@ (private.search_index_query($1) && !! private.search_excluded_words($1))'
+            || ' and pg_catalog.ts_match_vq(s.%1$I, $1)'
+        else 's.%1$I @@ private.search_index_query($1) and pg_catalog.ts_match_vq(s.%1$I, $1)'
+    end
 $function$;
 
 create or replace function private.search_walk_rows(
@@ -386,7 +449,9 @@ begin
     end if;
 
     if pg_catalog.btrim(coalesce(search_query, '')) <> '' then
-        text_query := pg_catalog.websearch_to_tsquery('english'::regconfig, search_query);
+        text_query := private.search_excluded_pairs(
+            pg_catalog.websearch_to_tsquery('english'::regconfig, search_query)
+        );
         -- A query of stop words only ("the") matches nothing; treat it as browsing.
         if pg_catalog.numnode(text_query) = 0 then
             text_query := null;
@@ -466,21 +531,13 @@ begin
         end;
     end if;
 
+    if private.search_matches_nothing(text_query) then
+        return;
+    end if;
+
+    matches_sql := private.search_matches_sql(text_query, page_size);
+
     if text_query is not null and sort = 'relevance' then
-        -- A phrase is looked up by its pairs, then checked (ts_match_vq is the @@ that no
-        -- index takes up). Its exclusions are checked row by row, or, when the pairs are
-        -- common and the excluded words less so, in the lookup: RUM then reads every
-        -- entry of both instead of every row the pairs find (`"care fast" -professional`
-        -- at 100k gigs, where every gig holds both: 19 ms against 283).
-        matches_sql := 's.%1$I @@ $1';
-        if private.search_index_query(text_query) <> text_query then
-            matches_sql := 's.%1$I @@ private.search_index_query($1) and pg_catalog.ts_match_vq(s.%1$I, $1)';
-            if private.search_excluded_words(text_query) is not null
-                and private.exclusions_read_by_rum(text_query, page_size) then
-                matches_sql := 's.%1$I @@ (private.search_index_query($1) && !! private.search_excluded_words($1))'
-                    ' and pg_catalog.ts_match_vq(s.%1$I, $1)';
-            end if;
-        end if;
         -- A relevance search reads the RUM indexes in rank order (or walks the ranks). A
         -- bitmap of a common word would fetch every row holding it, and a scan of the
         -- table (the planner's choice for a word under a large category, 34 ms on 100k
@@ -588,7 +645,7 @@ begin
             ' order by p.sort_key desc limit $10';
     else
         if text_query is not null then
-            filter_sql := filter_sql || ' and s.search_vector @@ $1';
+            filter_sql := filter_sql || ' and ' || format(matches_sql, 'search_vector');
         end if;
         if after_cursor is not null then
             keyset := format(
@@ -680,9 +737,30 @@ authenticated,
 postgres,
 service_role;
 
+revoke all on function private.search_excluded_pairs(tsquery) from public, anon, authenticated;
+
+grant execute on function private.search_excluded_pairs(tsquery) to anon,
+authenticated,
+postgres,
+service_role;
+
 revoke all on function private.search_excluded_words(tsquery) from public, anon, authenticated;
 
 grant execute on function private.search_excluded_words(tsquery) to anon,
+authenticated,
+postgres,
+service_role;
+
+revoke all on function private.search_matches_nothing(tsquery) from public, anon, authenticated;
+
+grant execute on function private.search_matches_nothing(tsquery) to anon,
+authenticated,
+postgres,
+service_role;
+
+revoke all on function private.search_matches_sql(tsquery, integer) from public, anon, authenticated;
+
+grant execute on function private.search_matches_sql(tsquery, integer) to anon,
 authenticated,
 postgres,
 service_role;
