@@ -142,7 +142,8 @@ def settle(cluster: LocalCluster) -> None:
     """Vacuum and checkpoint the freshly loaded data before anything is timed, as pgbench
     does after its load. Left alone, autovacuum's pass over every table that just took a
     million inserts (and the checkpoint that writes them) lands in whichever timed phase
-    is running then; a live database had those passes long ago."""
+    is running then; a live database had those passes long ago. Then the app's relations
+    are read into the buffer pool (PREWARM_APP_RELATIONS says why)."""
     with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
         conn.execute("vacuum (analyze)")
         conn.execute("checkpoint")
