@@ -488,41 +488,49 @@ grant execute on function private.estimated_search_rows(
 -- as their pair (private.phrase_pairs), every other word as itself, all "and"ed.
 -- Looked up as its words, a phrase of two words every gig holds read every gig to check
 -- their positions (`"fast and unlimited"`: 3 s at 1M gigs); few gigs hold the pair.
+-- PL/pgSQL, whose plans last the session: a search asks for a phrase's lookup about
+-- nine times, and as SQL each call was planned anew (0.4 ms each).
 create or replace function private.phrase_run_index_query(phrase text)
 returns text
-language sql
+language plpgsql
 immutable
 strict
 set search_path = ''
 as $$
-    with token as (
-        -- Each lexeme in order, with the distance to the next.
-        select found.part[1] as lexeme, found.part[3]::integer as gap, found.place
+declare
+    token text[];
+    lexemes text[] := '{}'::text[];
+    gaps integer[] := '{}'::integer[];
+    terms text[] := '{}'::text[];
+    paired text[] := '{}'::text[];
+begin
+    for token in
+        select found.part
         from pg_catalog.regexp_matches(
             pg_catalog.replace(phrase, ' <-> ', ' <1> '), $re$'([^' \\]+)'( <([0-9]+)> )?$re$, 'g'
-        ) with ordinality as found (part, place)
-    ),
-
-    link as (
-        select
-            token.lexeme as first_word,
-            token.gap,
-            pg_catalog.lead(token.lexeme) over (order by token.place) as second_word
-        from token
-    ),
-
-    term as (
-        select pg_catalog.quote_literal(link.first_word || ' ' || link.gap || ' ' || link.second_word) as query
-        from link where link.gap between 1 and 3
-        union
-        select pg_catalog.quote_literal(token.lexeme) from token
-        where not exists (
-            select 1 from link
-            where link.gap between 1 and 3 and token.lexeme in (link.first_word, link.second_word)
-        )
-    )
-
-    select '( ' || pg_catalog.string_agg(term.query, ' & ' order by term.query) || ' )' from term
+        ) as found (part)
+    loop
+        lexemes := lexemes || token[1];
+        gaps := gaps || token[3]::integer;
+    end loop;
+    for place in 1 .. pg_catalog.cardinality(lexemes) - 1 loop
+        if gaps[place] between 1 and 3 then
+            terms := terms || (lexemes[place] || ' ' || gaps[place] || ' ' || lexemes[place + 1]);
+            paired := paired || lexemes[place] || lexemes[place + 1];
+        end if;
+    end loop;
+    for place in 1 .. pg_catalog.cardinality(lexemes) loop
+        if lexemes[place] <> all(paired) then
+            terms := terms || lexemes[place];
+        end if;
+    end loop;
+    return (
+        select '( ' || pg_catalog.string_agg(term.query, ' & ' order by term.query) || ' )'
+        from (
+            select distinct pg_catalog.quote_literal(t.word) as query from pg_catalog.unnest(terms) as t (word)
+        ) as term
+    );
+end;
 $$;
 
 revoke execute on function private.phrase_run_index_query(text) from public, anon, authenticated;
@@ -722,6 +730,11 @@ to anon, authenticated, service_role;
 -- has a bound that no misestimate of a conjunction can break; a walk reads rows until a
 -- page of them match (the filters included), so it is bounded at `walk_margin` times
 -- what the estimate says it needs, and RUM answers when it runs out.
+-- A query with a phrase is counted as what the indexes look up for it
+-- (private.search_index_query): its pairs, which RUM reads in rank order, and which
+-- bound its matches. Counted as its words, whose shares the planner multiplies,
+-- `"resume in the logo"` looked like thousands of matches at 1M gigs where 160 titles
+-- hold it: the walk was chosen and ran out (60 ms, against 2 through the pair).
 create or replace function private.search_walk_rows(
     vector text,
     filter_sql text,
@@ -750,7 +763,8 @@ declare
     bitmap_match_cost constant numeric := 6;
     bitmap_worth_from constant numeric := 5000;
     walk_margin constant integer := 4;
-    indexable text := pg_catalog.querytree(text_query);
+    counted_query tsquery := coalesce(private.search_index_query(text_query), text_query);
+    indexable text := pg_catalog.querytree(counted_query);
     gigs_searched numeric;
     matches numeric;
     filtered_matches numeric;
@@ -765,24 +779,23 @@ begin
     select greatest(c.reltuples, 1) into gigs_searched from pg_catalog.pg_class as c
     where c.oid = 'private.gig_search'::regclass;
     matches := private.estimated_search_rows(
-        format('s.%I @@ $1', vector), text_query, category_ids, min_price_cents, max_price_cents,
+        format('s.%I @@ $1', vector), counted_query, category_ids, min_price_cents, max_price_cents,
         max_delivery_days, min_rating, seller
     );
     filtered_matches := case when filter_sql = 'true' then matches else private.estimated_search_rows(
-        format('s.%I @@ $1 and %s', vector, filter_sql), text_query, category_ids, min_price_cents,
+        format('s.%I @@ $1 and %s', vector, filter_sql), counted_query, category_ids, min_price_cents,
         max_price_cents, max_delivery_days, min_rating, seller
     ) end;
-    -- A phrase ("<->") stays a phrase here, counted at its own estimate: counted as the
-    -- "or" of its words, RUM looked dear, the walk was chosen and ran out (phrases of
-    -- common words 75-135 ms at 1M gigs, against 23-40 ms).
+    -- RUM in rank order reads every entry of every word the lookup holds (a phrase's
+    -- pairs among them, never its words apart), as their "or" counts.
     -- Each estimate is an EXPLAIN (about 0.5 ms): a query that is its own words (one
     -- word, or an "or" of words) is not asked for twice.
     word_query := case when indexable <> 'T' then
-        pg_catalog.regexp_replace(indexable, '<[0-9]+>|&', '|', 'g')::tsquery
+        pg_catalog.regexp_replace(indexable, '&', '|', 'g')::tsquery
     end;
     word_entries := case
         when indexable = 'T' then gigs_searched
-        when word_query = text_query then matches
+        when word_query = counted_query then matches
         else private.estimated_search_rows(
             format('s.%I @@ $1', vector), word_query, category_ids, min_price_cents, max_price_cents,
             max_delivery_days, min_rating, seller
@@ -819,8 +832,8 @@ begin
     rum_cost := rum_entry_cost * word_entries + walked_row_cost * page_size * matches / filtered_matches;
     -- The rarest of the words every match must hold, when the other ways look slow (each
     -- word is one more estimate; any word bounds the matches, so four are enough): not
-    -- for an "or", which has no such word, nor for exclusions read by RUM; a phrase is
-    -- looked up as the "and" of its words (private.search_index_query).
+    -- for an "or", which has no such word, nor for exclusions read by RUM; a phrase's
+    -- pairs are words here, as its lookup holds them.
     if least(walk_cost, rum_cost) > bitmap_worth_from and indexable !~ '[|]'
         and private.search_index_query(text_query) is not null then
         select pg_catalog.min(private.estimated_search_rows(

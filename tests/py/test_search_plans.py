@@ -163,6 +163,20 @@ def test_a_phrase_of_words_every_gig_holds_apart_reads_only_its_pair(
     assert "gig_search_rank_idx" not in plan
 
 
+def test_a_phrase_of_words_every_gig_holds_apart_is_counted_by_its_pair_not_walked(
+    large_catalog_url: str,
+) -> None:
+    # Counted as its words, every gig looked like a match: a walk of the ranks was
+    # chosen, and it ran out, since no gig says "fast and unlimited". RUM reads the pair.
+    with psycopg.connect(large_catalog_url) as conn:
+        bound = conn.execute(
+            "select private.search_walk_rows('search_vector', 'true', 20,"
+            " websearch_to_tsquery('english', %s), null, null, null, null, null, null)",
+            ('"fast and unlimited"',),
+        ).fetchone()[0]
+    assert bound is None
+
+
 def test_a_phrase_every_gig_holds_less_a_word_every_gig_holds_is_left_to_rum(
     large_catalog_url: str,
 ) -> None:

@@ -5,7 +5,7 @@
 -- nothing but what is found.
 begin;
 
-select plan(27);
+select plan(29);
 
 select tests.create_user('pp_seller');
 select tests.create_user('pp_admin', '{"user_role": "admin"}');
@@ -79,6 +79,16 @@ select is(
     pg_temp.and_terms(private.search_index_query(websearch_to_tsquery('english', '"brand logo design"'))),
     array[$$'brand 1 logo'$$, $$'logo 1 design'$$],
     'a phrase of three words is looked up by both its pairs'
+);
+select is(
+    pg_temp.and_terms(private.search_index_query(websearch_to_tsquery('english', '"brand logo brand"'))),
+    array[$$'brand 1 logo'$$, $$'logo 1 brand'$$],
+    'a word twice in a phrase makes a pair on each side'
+);
+select is(
+    pg_temp.and_terms(private.search_index_query(websearch_to_tsquery('english', '"logo design of the and logo"'))),
+    array[$$'logo 1 design'$$],
+    'a word that one of its pairs holds is not looked up again where it stands alone'
 );
 select is(
     private.search_index_query(websearch_to_tsquery('english', '"fast logo" or "unlimited android"')),
