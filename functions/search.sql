@@ -312,7 +312,7 @@ begin
     exception when others then
         decoded := null;
     end;
-    if decoded is null or sort_key is null or gig_id is null then
+    if decoded is null or sort_key is null or gig_id is null or decoded ->> 's' is null then
         raise exception using errcode = '22023', message = 'after_cursor is not a valid cursor';
     end if;
     if decoded ->> 's' is distinct from expected_sort::text then
@@ -1051,9 +1051,18 @@ begin
     end if;
 
     if pg_catalog.btrim(coalesce(search_query, '')) <> '' then
-        text_query := private.search_excluded_pairs(
-            pg_catalog.websearch_to_tsquery('english'::regconfig, search_query)
-        );
+        -- PostgreSQL's parser gives up, as an internal error, on a run of 33 or more
+        -- operators (`---...-logo`, dashes spaced or not): that is the caller's input.
+        begin
+            text_query := private.search_excluded_pairs(
+                pg_catalog.websearch_to_tsquery('english'::regconfig, search_query)
+            );
+        exception when internal_error then
+            raise exception using
+                errcode = '22023',
+                message = 'search_query could not be read: it holds too many operators in a row',
+                detail = sqlerrm;
+        end;
         -- A query of stop words only ("the") matches nothing; treat it as browsing.
         if pg_catalog.numnode(text_query) = 0 then
             text_query := null;

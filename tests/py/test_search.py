@@ -3,6 +3,9 @@ in order, and keyset pages that walk the whole result exactly once."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 import psycopg
 import pytest
 
@@ -106,11 +109,22 @@ def test_web_search_syntax_excludes_words(db: PostgresDatabase) -> None:
         ({"search_query": "x" * 201}, "200"),
         ({"search_query": "-logo"}, "a word to look for"),
         ({"search_query": "logo or -wordpress"}, "a word to look for"),
+        ({"search_query": "-" * 33 + "logo"}, "too many operators in a row"),
+        ({"search_query": "logo " + "- " * 40}, "too many operators in a row"),
     ],
 )
 def test_bad_input_gets_a_clear_error(db: PostgresDatabase, arguments: dict, message: str) -> None:
     with pytest.raises(errors.InvalidInput, match=message):
         search(db, **arguments)
+
+
+def test_a_cursor_naming_no_sort_is_not_a_valid_cursor(db: PostgresDatabase) -> None:
+    cursor = search(db, page_size=1)[0]["next_cursor"]
+    fields = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    del fields["s"]
+    forged = base64.urlsafe_b64encode(json.dumps(fields).encode()).decode().rstrip("=")
+    with pytest.raises(errors.InvalidInput, match="not a valid cursor"):
+        search(db, after_cursor=forged)
 
 
 def test_a_cursor_only_continues_its_own_sort(db: PostgresDatabase) -> None:
