@@ -735,6 +735,12 @@ to anon, authenticated, service_role;
 -- bound its matches. Counted as its words, whose shares the planner multiplies,
 -- `"resume in the logo"` looked like thousands of matches at 1M gigs where 160 titles
 -- hold it: the walk was chosen and ran out (60 ms, against 2 through the pair).
+-- A page smaller than the default (20) is planned as one of 20, here and in
+-- private.exclusions_read_by_rum: the smaller the page, the more a choice rests on the
+-- estimate of matches, and an exclusion every gig holds puts that at dozens where there
+-- are none. Planned for 3, `care -unlimited` walked 40k rows (120 ms at 100k gigs,
+-- against 13), and `"care fast" -professional` for 1 checked every row (300 ms, against
+-- 13).
 create or replace function private.search_walk_rows(
     vector text,
     filter_sql text,
@@ -763,6 +769,7 @@ declare
     bitmap_match_cost constant numeric := 6;
     bitmap_worth_from constant numeric := 5000;
     walk_margin constant integer := 4;
+    planned_page constant integer := greatest(page_size, 20);
     counted_query tsquery := coalesce(private.search_index_query(text_query), text_query);
     indexable text := pg_catalog.querytree(counted_query);
     gigs_searched numeric;
@@ -826,10 +833,10 @@ begin
             )
         end;
     end if;
-    walk_cost := page_size * (walked_row_cost * filtered_rows + walked_entry_cost * scanned_entries)
+    walk_cost := planned_page * (walked_row_cost * filtered_rows + walked_entry_cost * scanned_entries)
         / filtered_matches
         + walked_category_cost * coalesce(pg_catalog.cardinality(category_ids), 0);
-    rum_cost := rum_entry_cost * word_entries + walked_row_cost * page_size * matches / filtered_matches;
+    rum_cost := rum_entry_cost * word_entries + walked_row_cost * planned_page * matches / filtered_matches;
     -- The rarest of the words every match must hold, when the other ways look slow (each
     -- word is one more estimate; any word bounds the matches, so four are enough): not
     -- for an "or", which has no such word, nor for exclusions read by RUM; a phrase's
@@ -854,10 +861,10 @@ begin
         -- A walk bounded past every row the filters pass reads them all, and when they
         -- hold under a page of matches RUM then reads again: every match at once instead
         -- (the planner picks the index that finds them).
-        if walk_margin * page_size >= filtered_matches then
+        if walk_margin * planned_page >= filtered_matches then
             return 0;
         end if;
-        return least(walk_margin * page_size * filtered_rows / filtered_matches, 1000000)::integer;
+        return least(walk_margin * planned_page * filtered_rows / filtered_matches, 1000000)::integer;
     end if;
     return null;
 end;
@@ -898,6 +905,7 @@ grant execute on function private.search_matches_nothing(tsquery) to anon, authe
 -- the rows the pairs find until a page matches. Microseconds, measured at 100k gigs: an
 -- entry read by RUM for an "and not", a row checked (its whole vector read). Estimated
 -- over all gigs: the filters narrow both ways alike.
+-- A page under 20 is planned as 20 (private.search_walk_rows says why).
 create or replace function private.exclusions_read_by_rum(text_query tsquery, page_size integer)
 returns boolean
 language plpgsql
@@ -907,6 +915,7 @@ as $$
 declare
     rum_entry_cost constant numeric := 0.1;
     checked_row_cost constant numeric := 5;
+    planned_page constant integer := greatest(page_size, 20);
     found_rows numeric := private.estimated_search_rows(
         's.search_vector @@ private.search_index_query($1)', text_query, null, null, null, null, null, null
     );
@@ -918,7 +927,7 @@ declare
     );
 begin
     return rum_entry_cost * (found_rows + excluded_entries)
-        < checked_row_cost * least(found_rows, page_size * found_rows / matches);
+        < checked_row_cost * least(found_rows, planned_page * found_rows / matches);
 end;
 $$;
 

@@ -406,6 +406,28 @@ def walk_rows(url: str, vector: str, words: str, category: str) -> int | None:
         ).fetchone()[0]
 
 
+@pytest.mark.parametrize(
+    "words", ["logo", "logo design", "care -unlimited", '"care fast" -professional', "zq1a2"]
+)
+def test_a_page_under_twenty_is_planned_as_a_page_of_twenty(
+    large_catalog_url: str, words: str
+) -> None:
+    # An exclusion every gig holds puts the estimate of matches at dozens where there
+    # are none; planned for a page of 3, `care -unlimited` walked 40k rows at 100k gigs.
+    with psycopg.connect(large_catalog_url) as conn:
+        choices = {
+            page_size: conn.execute(
+                "select private.search_walk_rows('search_vector', 'true', %s,"
+                " websearch_to_tsquery('english', %s), null, null, null, null, null, null),"
+                " private.exclusions_read_by_rum(websearch_to_tsquery('english', %s), %s)",
+                (page_size, words, words, page_size),
+            ).fetchone()
+            for page_size in (1, 3, 20)
+        }
+    assert choices[1] == choices[20]
+    assert choices[3] == choices[20]
+
+
 def test_a_walk_of_one_category_is_bounded_by_that_category_not_the_catalog(
     large_catalog_url: str,
 ) -> None:
