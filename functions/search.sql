@@ -1362,7 +1362,8 @@ page_size is 1 to 50. relevance is 2 + quality/10 for a title or tag match, 1 + 
 description match, quality/10 when browsing.
 @who anyone (anon and signed-in users)
 @error 22023 page_size, a price bound, max_delivery_days, min_rating, a query over 200 characters, a
-  query with no word to look for (only exclusions) or after_cursor is invalid
+  query with no word to look for (only exclusions), a query holding a run of 33 or more operators,
+  or after_cursor is invalid
 @error 22004 sort is null
 @error P0002 the category does not exist$$;
 
