@@ -5,12 +5,15 @@ the `standardwebhooks` library uses a bytes key as is, while a str key would be 
 decoded. The library raises its own error for a bad signature or a stale timestamp, but
 ValueError or binascii.Error for a truncated, non-base64 or unversioned signature, and
 its JSON parser a RecursionError for a body nested too deep: all of them are the
-sender's fault and become one 4xx, never a 500 Whop would retry.
+sender's fault and become one 4xx, never a 500 Whop would retry. The answer names the
+problem in our words: Python's own text ("not enough values to unpack") tells an
+unsigned caller about our code and nothing about its request.
 """
 
 from __future__ import annotations
 
 import binascii
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -57,7 +60,7 @@ class WebhookVerifier:
             ) as error:
                 failure = error
         if failure is not None:
-            raise InvalidWebhook(f"webhook rejected: {failure}") from failure
+            raise InvalidWebhook(f"webhook rejected: {_refusal(failure)}") from failure
         event_type = payload.get("type") if isinstance(payload, dict) else None
         if not isinstance(payload, dict) or not isinstance(event_type, str):
             raise InvalidWebhook("webhook rejected: the body is not a Whop event")
@@ -66,3 +69,16 @@ class WebhookVerifier:
         if not 1 <= len(webhook_id) <= 200:
             raise InvalidWebhook("webhook rejected: webhook-id must be 1 to 200 characters")
         return webhook_id, payload
+
+
+def _refusal(failure: Exception) -> str:
+    """Why a delivery did not verify, as the sender can act on it."""
+    if isinstance(failure, WebhookVerificationError):
+        return str(failure)
+    if isinstance(failure, RecursionError):
+        return "the body is nested too deep"
+    if isinstance(failure, UnicodeDecodeError):
+        return "the body is not UTF-8"
+    if isinstance(failure, json.JSONDecodeError):
+        return "the body is not JSON"
+    return "the webhook-signature header is malformed"

@@ -355,3 +355,40 @@ def test_a_signed_body_jsonb_cannot_hold_is_refused_as_invalid(
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid_webhook"
     assert stored_events(admin_url) == 0
+
+
+@pytest.mark.parametrize("signature", ["garbage", "v1,@@not-base64@@"])
+def test_a_malformed_signature_header_is_named_in_the_refusal(
+    client: TestClient, signature: str
+) -> None:
+    body, headers = signed({"type": "payment.succeeded", "data": {}})
+    headers["webhook-signature"] = signature
+    answer = client.post("/webhooks/whop", content=body, headers=headers)
+    assert answer.json()["message"] == (
+        "webhook rejected: the webhook-signature header is malformed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("[" * 5000 + "]" * 5000, "webhook rejected: the body is nested too deep"),
+        ("not json", "webhook rejected: the body is not JSON"),
+    ],
+)
+def test_a_signed_body_python_cannot_read_is_named_in_the_refusal(
+    client: TestClient, text: str, refusal: str
+) -> None:
+    body, headers = signed_text(text)
+    answer = client.post("/webhooks/whop", content=body, headers=headers)
+    assert answer.status_code == 400
+    assert answer.json()["message"] == refusal
+
+
+def test_a_signed_body_jsonb_cannot_hold_is_named_in_the_refusal(client: TestClient) -> None:
+    body, headers = signed_text('{"type": "payment.succeeded", "data": {"amount": 1e999999}}')
+    answer = client.post("/webhooks/whop", content=body, headers=headers)
+    assert answer.json()["message"].startswith(
+        "webhook rejected: the body holds a value PostgreSQL's jsonb cannot store"
+    )
+    assert "syntax" not in answer.json()["message"]

@@ -26,6 +26,10 @@ from worker.webhook_signature import InvalidWebhook
 
 # Whop calls it server to server: its own body limit, and no CORS approval for browsers.
 WHOP_WEBHOOK_PATH = "/webhooks/whop"
+JSONB_REFUSAL = (
+    "webhook rejected: the body holds a value PostgreSQL's jsonb cannot store"
+    " (a \\u0000, an unpaired surrogate, NaN or a number out of range)"
+)
 
 DESCRIPTION = """A Whop delivery. 2xx only once the event is committed to the inbox; a bad
 signature, a stale timestamp or a malformed body is refused with 400 and stores
@@ -80,10 +84,10 @@ class WhopWebhookEndpoint:
         try:
             webhook_id, payload = self._services.webhooks.verify(body, request.headers)
             stored = await self._intake.store(webhook_id, payload)
-        except errors.InvalidInput as error:
+        except errors.InvalidInput:
             # JSON that Python reads but jsonb cannot hold (a \u0000, NaN): the sender's
             # body, refused as any unverifiable one is.
-            return errors.response(InvalidWebhook(f"webhook rejected: {error.message}"))
+            return errors.response(InvalidWebhook(JSONB_REFUSAL))
         except errors.GigflowError as error:
             return errors.response(error)
         return JSONResponse({"received": True, "duplicate": stored.duplicate})
