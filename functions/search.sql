@@ -1365,6 +1365,7 @@ description match, quality/10 when browsing.
   query with no word to look for (only exclusions), a query holding a run of 33 or more operators,
   or after_cursor is invalid
 @error 22004 sort is null
+@error 22P02 sort is not one of relevance, price_low, price_high, rating, newest
 @error P0002 the category does not exist$$;
 
 revoke execute on function public.search_gigs(

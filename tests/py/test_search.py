@@ -111,6 +111,7 @@ def test_web_search_syntax_excludes_words(db: PostgresDatabase) -> None:
         ({"search_query": "logo or -wordpress"}, "a word to look for"),
         ({"search_query": "-" * 33 + "logo"}, "too many operators in a row"),
         ({"search_query": "logo " + "- " * 40}, "too many operators in a row"),
+        ({"sort": "popularity"}, "gig_sort"),
     ],
 )
 def test_bad_input_gets_a_clear_error(db: PostgresDatabase, arguments: dict, message: str) -> None:
