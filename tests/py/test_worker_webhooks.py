@@ -385,8 +385,14 @@ def test_a_signed_body_python_cannot_read_is_named_in_the_refusal(
     assert answer.json()["message"] == refusal
 
 
-def test_a_signed_body_jsonb_cannot_hold_is_named_in_the_refusal(client: TestClient) -> None:
-    body, headers = signed_text('{"type": "payment.succeeded", "data": {"amount": 1e999999}}')
+@pytest.mark.parametrize(
+    "data",
+    ['{"note": "\\u0000"}', '{"note": "\\ud800"}', '{"amount": NaN}', '{"amount": 1e999999}'],
+)
+def test_a_signed_body_jsonb_cannot_hold_is_named_in_the_refusal(
+    client: TestClient, data: str
+) -> None:
+    body, headers = signed_text('{"type": "payment.succeeded", "data": ' + data + "}")
     answer = client.post("/webhooks/whop", content=body, headers=headers)
     assert answer.json()["message"].startswith(
         "webhook rejected: the body holds a value PostgreSQL's jsonb cannot store"

@@ -26,8 +26,12 @@ from worker.webhook_signature import InvalidWebhook
 
 # Whop calls it server to server: its own body limit, and no CORS approval for browsers.
 WHOP_WEBHOOK_PATH = "/webhooks/whop"
+# JSON that Python reads but jsonb cannot parse (22P02: NaN, an unpaired surrogate, a
+# number out of range) or hold (22P05: \u0000). PostgreSQL's own text for it would name
+# our storage, not the sender's mistake.
+JSONB_REFUSALS = frozenset({"22P02", "22P05"})
 JSONB_REFUSAL = (
-    "webhook rejected: the body holds a value PostgreSQL's jsonb cannot store"
+    "the body holds a value PostgreSQL's jsonb cannot store"
     " (a \\u0000, an unpaired surrogate, NaN or a number out of range)"
 )
 
@@ -84,10 +88,10 @@ class WhopWebhookEndpoint:
         try:
             webhook_id, payload = self._services.webhooks.verify(body, request.headers)
             stored = await self._intake.store(webhook_id, payload)
-        except errors.InvalidInput:
-            # JSON that Python reads but jsonb cannot hold (a \u0000, NaN): the sender's
-            # body, refused as any unverifiable one is.
-            return errors.response(InvalidWebhook(JSONB_REFUSAL))
+        except errors.InvalidInput as error:
+            # The sender's body, refused as any unverifiable one is.
+            reason = JSONB_REFUSAL if error.sqlstate in JSONB_REFUSALS else error.message
+            return errors.response(InvalidWebhook(f"webhook rejected: {reason}"))
         except errors.GigflowError as error:
             return errors.response(error)
         return JSONResponse({"received": True, "duplicate": stored.duplicate})
